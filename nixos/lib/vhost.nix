@@ -679,10 +679,23 @@ let
   '';
 
   upstream = address: { servers.${address} = { }; };
+
+  # Every checked value is forced up front, so an invalid one fails the
+  # evaluation even where the vhost would not otherwise read it.
+  checked = builtins.deepSeq [
+    proxy
+    separator
+    authUrl
+    signIn
+    signOut
+    timeout
+    bodySize
+  ] true;
 in
 if unknownProxyKeys != [ ] then
   throw "services.frigate.nginx.reverseProxy: unknown setting ${builtins.toJSON unknownProxyKeys}; known settings are ${builtins.toJSON (attrNames proxyDefaults)}"
 else
+  assert checked;
   {
     upstreams = {
       frigate-api = upstream "127.0.0.1:${toString port.api}";
