@@ -81,7 +81,7 @@ function diffLines(oldLines: string[], newLines: string[]): Edit[] {
     } else if (
       j < columns &&
       (i === rows ||
-        ((common[i] as Uint32Array)[j + 1] as number) >=
+        ((common[i] as Uint32Array)[j + 1] as number) >
           ((common[i + 1] as Uint32Array)[j] as number))
     ) {
       edits.push({ kind: "+", line: newLines[j] as string, oldNumber: i, newNumber: j++ });

@@ -33,7 +33,7 @@ function missing(code: ErrorCode, message: string): ToolkitError {
 export async function loadOptions(source: OptionsSource, root: string): Promise<LoadedOptions> {
   switch (source.kind) {
     case "file": {
-      const file = path.resolve(root, source.file);
+      const file = path.resolve(source.file);
       const text = await readInput(file);
       return { options: parseOptionsJson(text, source.file), label: relativeLabel(root, file) };
     }
