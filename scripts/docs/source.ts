@@ -15,7 +15,7 @@ export type OptionsSource =
 
 export interface LoadedOptions {
   options: OptionsJson;
-  /** What the options came from, for generated headers: a repository-relative path. */
+  /** Source of the options for generated headers, as a repository-relative path. */
   label: string;
 }
 
@@ -171,7 +171,7 @@ async function readInput(file: string): Promise<string> {
   try {
     return await readFile(file, "utf8");
   } catch (error) {
-    throw new ToolkitError("E_USAGE", `cannot read options.json at ${file}`, {
+    throw new ToolkitError("E_USAGE", `failed to read options.json at ${file}`, {
       hint: "pass the share/doc/nixos/options.json that nixosOptionsDoc builds",
       cause: error,
     });

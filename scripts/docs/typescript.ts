@@ -23,7 +23,7 @@ interface OptionNode {
 }
 
 export interface GenerateTypesOptions {
-  /** What the options were generated from, for the header comment. */
+  /** Source of the options for the header comment, e.g. "nixos/options.nix". */
   source: string;
   /** The command that regenerates the file. */
   command: string;
