@@ -1,28 +1,36 @@
-// Generated from tests/fixtures/options/options.json by `npm run docs -- --options-json tests/fixtures/options/options.json`. Do not edit.
+// Generated from nixos/options.nix by `npm run docs`. Do not edit.
 // To regenerate from the module's declarations, run `npm run docs` (needs Nix).
 export interface FrigateNginxOptions {
   /**
-   * Connect and read timeout of the auth subrequest, in seconds. A request
-   * whose subrequest times out fails with 500.
+   * Seconds nginx waits to connect to, send to and read from the auth
+   * server of `services.frigate.nginx.authRequestUrl`. When the
+   * time runs out the request fails with a 5xx status instead of hanging.
    * @defaultValue 10
    * @example 5
    */
   authRequestTimeout?: number;
   /**
-   * URL that nginx's `auth_request` subrequest is sent to, for example the
-   * auth endpoint of oauth2-proxy, Authelia or an authentik outpost.
+   * URL of the forward-auth endpoint that nginx asks, through
+   * `auth_request`, about every request to a protected Frigate location.
    *
-   * When `null`, nginx asks Frigate's own `/auth` endpoint, which is the
-   * behaviour of the stock module. When set, Frigate runs in proxy mode:
-   * `services.frigate.settings.auth.enabled` defaults to `false`
-   * and Frigate trusts the headers named in
-   * `services.frigate.nginx.reverseProxy.userHeader` and
-   * `services.frigate.nginx.reverseProxy.roleHeader`.
+   * With `null`, nginx asks Frigate's own `/auth` endpoint, which
+   * accepts Frigate's login session or, in Frigate's proxy mode, the
+   * identity headers of a proxy in front of nginx.
    *
-   * Warning:
-   * The auth server decides who may use Frigate. Keep it on a loopback or
-   * private address, since nginx forwards the identity headers it returns
-   * to Frigate unchecked.
+   * With a URL, nginx asks that server instead (oauth2-proxy's
+   * `/oauth2/auth`, Authelia's `/api/authz/auth-request`, authentik's
+   * `/outpost.goauthentik.io/auth/nginx`). The subrequest carries the
+   * client's `Cookie` and `Authorization` headers and the original URL and
+   * method (`X-Original-URL`, `X-Original-Method`, `X-Forwarded-Proto`,
+   * `X-Forwarded-Host`, `X-Forwarded-Uri`, `X-Auth-Request-Redirect`), but
+   * never the request body. The identity comes from the response headers
+   * named under `services.frigate.nginx.reverseProxy`, and
+   * identity headers sent by the client are removed on every location.
+   *
+   * Note:
+   * With a URL set, `services.frigate.settings.auth.enabled`
+   * defaults to `false`, because Frigate's own login would otherwise
+   * ask for a second sign-in after the SSO.
    *
    * @defaultValue null
    * @example "http://127.0.0.1:4180/oauth2/auth"
@@ -30,26 +38,25 @@ export interface FrigateNginxOptions {
   authRequestUrl?: string | null;
   reverseProxy?: FrigateNginxReverseProxyOptions;
   /**
-   * Where a browser without a session signs in: an absolute `http://` or
-   * `https://` URL, or a path starting with `/` on the Frigate host.
+   * Where a request without a session is sent to sign in. nginx appends
+   * `rd=` and the return URL.
    *
-   * Requests for the web UI get a 302 redirect to
-   * `<signInUrl>?rd=<return URL>`. API, media and websocket requests get
-   * 401 with the same URL in a `Location` header, which the Frigate UI
-   * follows.
+   * A browser opening the web UI gets a `302` redirect there. API, media
+   * and websocket paths answer `401` with a `Location` header pointing
+   * there, so Frigate's web UI follows it instead of showing its own login
+   * page, and scripts still see a plain `401`.
    *
-   * Note:
-   * When this is `null` and the auth server's 401 response carries a
-   * `Location` header (Authelia does this), nginx redirects there instead.
-   *
+   * With `null`, the `Location` header of the auth server's `401` answer
+   * is used when it sends one (Authelia does); otherwise the `401` is
+   * passed on unchanged.
    * @defaultValue null
    * @example "/oauth2/sign_in"
    */
   signInUrl?: string | null;
   /**
-   * Where `/api/logout` redirects the browser after Frigate has
-   * cleared its own session. When `null`, Frigate's logout handler answers
-   * as in the stock module.
+   * Where the web UI's sign-out button (`/api/logout`) redirects. Set it to
+   * the SSO's sign-out URL, because signing out of Frigate alone leaves the
+   * SSO session in place. With `null`, `/api/logout` goes to Frigate.
    * @defaultValue null
    * @example "/oauth2/sign_out"
    */
@@ -58,18 +65,17 @@ export interface FrigateNginxOptions {
 
 export interface FrigateNginxReverseProxyOptions {
   /**
-   * Frigate role of a signed-in user whom no entry of
-   * `services.frigate.nginx.reverseProxy.roleMap` matches.
-   * Must be `admin`, `viewer` or a role declared in
-   * `services.frigate.settings.auth.roles`.
+   * Role sent to Frigate as `Remote-Role` when neither the role header
+   * nor `services.frigate.nginx.reverseProxy.roleMap` yields a
+   * known role. Known roles are `admin`, `viewer` and the names under
+   * `auth.roles` in `services.frigate.settings`.
    * @defaultValue "viewer"
    * @example "admin"
    */
   defaultRole?: string;
   /**
    * Response header of the auth server that carries the user's email
-   * address, passed to Frigate as `Remote-Email`. oauth2-proxy sends it
-   * only with `oauth2-proxy --set-xauthrequest`.
+   * address, sent to Frigate as `Remote-Email`.
    * @defaultValue null
    * @example "X-Auth-Request-Email"
    */
@@ -77,56 +83,58 @@ export interface FrigateNginxReverseProxyOptions {
   /**
    * Response header of the auth server that carries the user's groups,
    * joined with `services.frigate.nginx.reverseProxy.separator`.
-   * The groups are matched against
-   * `services.frigate.nginx.reverseProxy.roleMap`.
+   * nginx sends it to Frigate as `Remote-Groups` and matches its
+   * elements against `services.frigate.nginx.reverseProxy.roleMap`.
    * @defaultValue null
    * @example "X-Auth-Request-Groups"
    */
   groupsHeader?: string | null;
   /**
    * Response header of the auth server that carries the user's display
-   * name, passed to Frigate as `Remote-Name`.
+   * name, sent to Frigate as `Remote-Name`.
    * @defaultValue null
    * @example "Remote-Name"
    */
   nameHeader?: string | null;
   /**
-   * Response header of the auth server that carries the Frigate role,
-   * or `null` when the auth server sends none. Its value is matched
-   * against `services.frigate.nginx.reverseProxy.roleMap`.
+   * Response header of the auth server that carries a Frigate role or a
+   * list of groups. A value that names a known role is used as it is;
+   * its elements are also matched against
+   * `services.frigate.nginx.reverseProxy.roleMap`. `null` when
+   * the auth server sends no such header.
    * @defaultValue "Remote-Role"
-   * @example "X-Auth-Request-Groups"
+   * @example null
    */
   roleHeader?: string | null;
   /**
-   * Frigate roles and the group names that grant them. The values of the
-   * role and groups headers are split on
-   * `services.frigate.nginx.reverseProxy.separator` and compared
-   * with these names.
-   *
-   * When several roles match, the most privileged wins: `admin`, then
-   * custom roles in alphabetical order, then `viewer`.
+   * Frigate role for each list of group names. The role and groups
+   * headers are split on
+   * `services.frigate.nginx.reverseProxy.separator` and each
+   * element is compared with the group names as a whole, case-sensitively.
+   * When groups of several roles match, `admin` wins, then custom roles
+   * in alphabetical order, then `viewer`.
    * @defaultValue { }
    * @example {
-   *   admin = [ "frigate_admins" ];
-   *   viewer = [ "frigate_users" ];
+   *   admin = [ "frigate_admins@idm.example.com" ];
+   *   viewer = [ "frigate_users@idm.example.com" ];
    * }
    */
   roleMap?: Record<string, string[]>;
   /**
-   * Character that separates the groups in the role and groups headers.
-   * oauth2-proxy and Authelia join groups with `,`, authentik with `|`.
+   * Character that joins the elements of the role and groups headers.
+   * oauth2-proxy and Authelia use `,`, authentik uses `|`.
    * @defaultValue ","
    * @example "|"
    */
   separator?: "," | "|" | ";" | ":" | " ";
   /**
    * Response header of the auth server that carries the user name.
-   * nginx passes its value to Frigate as `Remote-User`.
+   * nginx sends its value to Frigate as `Remote-User`.
    *
-   * oauth2-proxy sends the OIDC `sub` claim in `X-Auth-Request-User`,
-   * which is an opaque identifier; use
-   * `X-Auth-Request-Preferred-Username` for a readable name.
+   * oauth2-proxy puts the OIDC `sub` claim, an opaque identifier, into
+   * `X-Auth-Request-User`; use `X-Auth-Request-Preferred-Username` or
+   * `X-Auth-Request-Email` for a readable name. Authelia sends
+   * `Remote-User`, authentik `X-authentik-username`.
    * @defaultValue "Remote-User"
    * @example "X-Auth-Request-Preferred-Username"
    */
