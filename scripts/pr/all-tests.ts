@@ -5,7 +5,7 @@
  * the block's indentation plus its more-indented continuation lines, and
  * entries are ordered by their text, compared case-insensitively.
  */
-import { AnchorError } from "./frigate-module.ts";
+import { AnchorError } from "./frigate-module-errors.ts";
 
 export interface TestEntry {
   /** Attribute name, e.g. `frigate-sso`. */

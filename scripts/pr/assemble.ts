@@ -78,6 +78,10 @@ export async function assemblePullRequest(options: PrOptions): Promise<PrOutcome
     projectInputs.generatorArgs.project,
   ]);
   const projectModuleSource = await readProjectFile(options.projectRoot, projectModule);
+  const generatorArgsSource = await readProjectFile(
+    options.projectRoot,
+    projectInputs.generatorArgs.project,
+  );
   const { tests } = await collectTests(options.projectRoot);
 
   const worktree = await addWorktree(checkout.root, checkout.baseCommit);
@@ -106,7 +110,12 @@ export async function assemblePullRequest(options: PrOptions): Promise<PrOutcome
 
     await commit(
       "module",
-      await applyModuleStep(worktree.directory, moduleFiles, projectModuleSource),
+      await applyModuleStep(
+        worktree.directory,
+        moduleFiles,
+        projectModuleSource,
+        generatorArgsSource,
+      ),
     );
     for (const test of tests) {
       await commit("tests", await applyTestStep(worktree.directory, test));
@@ -306,6 +315,7 @@ async function applyModuleStep(
   root: string,
   files: PlacedFile[],
   projectModuleSource: string,
+  generatorArgsSource: string,
 ): Promise<Commit | undefined> {
   const target = path.join(root, moduleFile);
   const result = editFrigateModule({
@@ -313,6 +323,7 @@ async function applyModuleStep(
     upstreamPath: moduleFile,
     projectModule: projectModuleSource,
     projectModulePath: projectModule,
+    generatorArgs: generatorArgsSource,
   });
 
   const changed = await writePlaced(root, files);

@@ -6,12 +6,18 @@
  * warnings of the project module. Every place the edit relies on is an
  * anchor; a missing or ambiguous anchor stops the edit with its name and line.
  */
-import { exitCodes, ToolkitError } from "../lib/errors.ts";
 import path from "node:path";
 
+import { AnchorError } from "./frigate-module-errors.ts";
 import { moduleFile, projectInputs } from "./layout.ts";
 import { NixFile, type Binding, type BindingBlock } from "./nix-bindings.ts";
-import { NixSyntaxError } from "./nix-tokens.ts";
+import {
+  extractProjectSettings,
+  libInherits,
+  normalise,
+  parseModuleFile,
+  type SettingsDefinition,
+} from "./project-module.ts";
 import {
   applyEdits,
   followedByBlankLine,
@@ -29,9 +35,28 @@ export const generatorBinding = "frigateNginx";
 const relativeToModule = (nixpkgsPath: string): string =>
   `./${path.posix.relative(path.posix.dirname(moduleFile), nixpkgsPath)}`;
 
-export const generatorCall =
-  `import ${relativeToModule(projectInputs.generator.nixpkgs)} ` +
-  `(import ${relativeToModule(projectInputs.generatorArgs.nixpkgs)} { inherit cfg lib; })`;
+/**
+ * Returns the generator call for the let binding. generator-args.nix is
+ * either `cfg: …` or `{ cfg, lib, … }: …`; the call passes what it declares.
+ */
+export function generatorCall(generatorArgsSource: string): string {
+  const file = new NixFile(generatorArgsSource);
+  let argument = "cfg";
+  if (file.is(0, "{") && file.is(file.match(0) + 1, ":")) {
+    const names = file.tokens
+      .slice(1, file.match(0))
+      .filter(
+        (token, index, tokens) => token.kind === "identifier" && tokens[index - 1]?.text !== "?",
+      )
+      .map((token) => token.text);
+    argument = `{ inherit ${names.join(" ")}; }`;
+  }
+
+  return (
+    `import ${relativeToModule(projectInputs.generator.nixpkgs)} ` +
+    `(import ${relativeToModule(projectInputs.generatorArgs.nixpkgs)} ${argument})`
+  );
+}
 
 export const optionsInherit = `inherit (import ${relativeToModule(projectInputs.options.nixpkgs)} { inherit lib; }) nginx;`;
 
@@ -55,9 +80,6 @@ const replacedAttributes: Array<{ anchor: string[]; writeAt: string[]; value: st
   },
 ];
 
-/** Names the NixOS module system or Nix itself provides; used to judge copied snippets. */
-const nixpkgsScope = new Set(["cfg", "config", "lib", "pkgs", "options", "builtins"]);
-
 export interface ModuleEditInput {
   /** nixpkgs' frigate.nix. */
   upstream: string;
@@ -66,22 +88,12 @@ export interface ModuleEditInput {
   /** The project's nixos/module.nix. */
   projectModule: string;
   projectModulePath: string;
+  /** The project's nixos/lib/generator-args.nix, to see which arguments it takes. */
+  generatorArgs: string;
 }
 
 export type ModuleEditResult =
   { status: "applied"; content: string; removedBindings: string[] } | { status: "already-applied" };
-
-/** Raised when nixpkgs' file no longer has the shape an anchor expects. */
-export class AnchorError extends ToolkitError {
-  constructor(anchor: string, location: string, detail: string) {
-    super("E_UNSUPPORTED_UPSTREAM", `anchor ${anchor} at ${location}: ${detail}`, {
-      hint:
-        "nixpkgs' frigate.nix changed in a way this tool cannot edit; update scripts/pr/frigate-module.ts " +
-        "or apply the change by hand",
-      exitCode: exitCodes.checksFailed,
-    });
-  }
-}
 
 interface Located {
   binding: Binding;
@@ -92,14 +104,16 @@ interface Located {
 
 /** Applies the module change to nixpkgs' frigate.nix. */
 export function editFrigateModule(input: ModuleEditInput): ModuleEditResult {
-  const upstream = parseFile(input.upstream, input.upstreamPath);
+  const upstream = parseModuleFile(input.upstream, input.upstreamPath);
+  const call = generatorCall(input.generatorArgs);
+  const project = extractProjectSettings(input.projectModule, input.projectModulePath);
   const where = (index: number): string => `${input.upstreamPath}:${upstream.file.line(index)}`;
   const { file, letBlock, body } = upstream;
 
   const existing = letBlock.bindings.find((binding) => pathIs(binding.path, [generatorBinding]));
   if (existing !== undefined) {
     const value = file.text(existing.valueFirst, existing.semicolon - 1);
-    if (normalise(value) === normalise(generatorCall)) return { status: "already-applied" };
+    if (normalise(value) === normalise(call)) return { status: "already-applied" };
     throw new AnchorError(
       `let ${generatorBinding}`,
       where(existing.first),
@@ -155,7 +169,27 @@ export function editFrigateModule(input: ModuleEditInput): ModuleEditResult {
       "no `cfg = config.services.frigate;` binding",
     );
   }
-  edits.push(insertAfter(file, cfg, `${generatorBinding} = ${generatorCall};`, "let binding"));
+  const newBindings = [`${generatorBinding} = ${call};`];
+  for (const carried of project.letBindings) {
+    const same = letBlock.bindings.find(
+      (binding) => binding.path.length === 1 && binding.path[0] === carried.name,
+    );
+    if (same === undefined) {
+      newBindings.push(carried.text);
+      continue;
+    }
+    if (normalise(file.text(same.valueFirst, same.semicolon - 1)) !== carried.value) {
+      throw new AnchorError(
+        `let ${carried.name}`,
+        where(same.first),
+        `nixpkgs defines it differently from ${input.projectModulePath}; rename it in the project module`,
+      );
+    }
+  }
+  edits.push(insertAfter(file, cfg, newBindings.join("\n\n"), "let bindings"));
+
+  const libEdit = addLibInherits(file, letBlock, project.libNames, where);
+  if (libEdit !== undefined) edits.push(libEdit);
 
   // services.nginx: replace the stock attributes.
   const config = locateOne(file, body, ["config"], where, "config");
@@ -198,10 +232,10 @@ export function editFrigateModule(input: ModuleEditInput): ModuleEditResult {
   }
 
   // Settings defaults and warnings from the project module.
-  const snippets = extractProjectSnippets(input.projectModule, input.projectModulePath);
+  const snippets = project.definitions;
   if (snippets.length > 0) {
     for (const snippet of snippets) {
-      const clash = locate(file, configBlock, snippet.path, ["config"]);
+      const clash = locate(file, configBlock, ["config", ...snippet.path], ["config"]);
       if (clash.length > 0) {
         throw new AnchorError(
           snippet.path.join("."),
@@ -231,53 +265,6 @@ export function editFrigateModule(input: ModuleEditInput): ModuleEditResult {
   }
 
   return { status: "applied", content: applyEdits(input.upstream, edits), removedBindings };
-}
-
-function parseFile(
-  source: string,
-  label: string,
-): { file: NixFile; letBlock: BindingBlock; body: BindingBlock } {
-  let file: NixFile;
-  try {
-    file = new NixFile(source);
-  } catch (error) {
-    if (error instanceof NixSyntaxError) {
-      throw new AnchorError("Nix syntax", label, error.message);
-    }
-    throw error;
-  }
-
-  // Skip the module's function header(s): `{ config, lib, ... }:` or `args:`.
-  let cursor = 0;
-  while (cursor < file.tokens.length) {
-    if (file.is(cursor, "{") && file.is(file.match(cursor) + 1, ":")) {
-      cursor = file.match(cursor) + 2;
-    } else if (file.token(cursor).kind === "identifier" && file.is(cursor + 1, ":")) {
-      cursor += 2;
-    } else {
-      break;
-    }
-  }
-
-  if (!file.is(cursor, "let")) {
-    throw new AnchorError(
-      "let … in { … }",
-      `${label}:${file.line(cursor)}`,
-      "the module body does not start with let",
-    );
-  }
-
-  const letBlock = file.parseBindingList(cursor + 1, "in");
-  const bodyOpen = letBlock.close + 1;
-  if (!file.is(bodyOpen, "{")) {
-    throw new AnchorError(
-      "let … in { … }",
-      `${label}:${file.line(bodyOpen)}`,
-      "expected { after in",
-    );
-  }
-
-  return { file, letBlock, body: file.parseAttrset(bodyOpen) };
 }
 
 /** Bindings whose full attribute path is `target`, descending into attribute-set values. */
@@ -329,7 +316,11 @@ function insertAfter(file: NixFile, binding: Binding, text: string, label: strin
   const end = lineEnd(source, semicolon.end);
   const indent = indentationAt(source, file.token(binding.first).start);
   const separator = followedByBlankLine(source, semicolon.end) ? "\n" : "";
-  return { start: end, end, text: `${separator}${indent}${text}\n`, label };
+  const indented = text
+    .split("\n")
+    .map((line) => (line === "" ? "" : `${indent}${line}`))
+    .join("\n");
+  return { start: end, end, text: `${separator}${indented}\n`, label };
 }
 
 function replaceBinding(file: NixFile, binding: Binding, text: string, label: string): TextEdit {
@@ -352,13 +343,11 @@ function removeBinding(file: NixFile, binding: Binding, label: string): TextEdit
   return { start, end, text: "", label };
 }
 
-interface Snippet {
-  /** Full path, starting with `config`. */
-  path: string[];
-  text: string;
-}
-
-function appendToBlock(file: NixFile, block: BindingBlock, snippets: Snippet[]): TextEdit {
+function appendToBlock(
+  file: NixFile,
+  block: BindingBlock,
+  snippets: SettingsDefinition[],
+): TextEdit {
   const source = file.source;
   const close = file.token(block.close);
   const firstBinding = block.bindings[0];
@@ -376,94 +365,6 @@ function appendToBlock(file: NixFile, block: BindingBlock, snippets: Snippet[]):
     )
     .join("\n\n");
   return { start, end: start, text: `\n${text}\n`, label: "settings defaults" };
-}
-
-/**
- * Returns the `services.frigate.settings…` and `warnings` definitions under
- * `config` of the project module, as text re-based to column 0.
- */
-export function extractProjectSnippets(source: string, label: string): Snippet[] {
-  const { file, letBlock, body } = parseFile(source, label);
-  const projectLetNames = new Set(
-    letBlock.bindings.flatMap((binding) =>
-      binding.kind === "attribute" ? [binding.path[0]!] : binding.inherited,
-    ),
-  );
-
-  const snippets: Snippet[] = [];
-  const visit = (block: BindingBlock, context: string[]): void => {
-    for (const binding of block.bindings) {
-      if (binding.kind !== "attribute") continue;
-
-      const full = [...context, ...binding.path];
-      const wanted =
-        isPrefix(["config", "services", "frigate", "settings"], full) ||
-        pathIs(full, ["config", "warnings"]);
-      if (wanted) {
-        snippets.push(toSnippet(file, binding, full, projectLetNames, label));
-        continue;
-      }
-
-      const leadsToWanted =
-        isPrefix(full, ["config", "services", "frigate", "settings"]) ||
-        isPrefix(full, ["config", "warnings"]);
-      if (!leadsToWanted) continue;
-
-      const open = file.valueAttrsetOpen(binding);
-      if (open !== undefined) visit(file.parseAttrset(open), full);
-    }
-  };
-  visit(body, []);
-
-  if (snippets.length === 0) {
-    throw new AnchorError(
-      "config.services.frigate.settings / config.warnings",
-      label,
-      "the project module defines neither under config = … { … }",
-    );
-  }
-  return snippets;
-}
-
-function toSnippet(
-  file: NixFile,
-  binding: Binding,
-  full: string[],
-  projectLetNames: Set<string>,
-  label: string,
-): Snippet {
-  const foreign = file
-    .variableReferences(binding.valueFirst, binding.semicolon - 1)
-    .filter((name) => projectLetNames.has(name) && !nixpkgsScope.has(name));
-  if (foreign.length > 0) {
-    throw new AnchorError(
-      full.join("."),
-      `${label}:${file.line(binding.first)}`,
-      `uses the module's let binding(s) ${[...new Set(foreign)].join(", ")}, which nixpkgs' frigate.nix does not have; ` +
-        "write it with cfg, config and lib. only",
-    );
-  }
-
-  const source = file.source;
-  const start = includeLeadingComments(source, file.token(binding.first).start);
-  const bindingIndent = indentationAt(source, file.token(binding.first).start);
-  const comments = source.slice(start, lineStart(source, file.token(binding.first).start));
-  const value = file.text(binding.valueFirst, binding.semicolon - 1);
-  const relativePath = full.slice(1).map(quoteAttribute).join(".");
-  const commentLines = comments
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => line.trim());
-  const text = [...commentLines, `${relativePath} = ${reindent(value, bindingIndent, "")};`].join(
-    "\n",
-  );
-  return { path: full, text };
-}
-
-function quoteAttribute(name: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_'-]*$/.test(name) || name.startsWith("${")
-    ? name
-    : JSON.stringify(name);
 }
 
 function countReferences(
@@ -486,14 +387,42 @@ function countReferences(
   return count;
 }
 
+/** Adds `names` to the upstream `inherit (lib) …;` list, sorted, one name per line. */
+function addLibInherits(
+  file: NixFile,
+  letBlock: BindingBlock,
+  names: string[],
+  where: (index: number) => string,
+): TextEdit | undefined {
+  const { binding, names: present } = libInherits(file, letBlock);
+  const missing = names.filter((name) => !present.includes(name));
+  if (missing.length === 0) return undefined;
+  if (binding === undefined) {
+    throw new AnchorError(
+      "inherit (lib) …;",
+      where(letBlock.open),
+      `not found, but ${missing.join(", ")} must be added to it`,
+    );
+  }
+
+  const source = file.source;
+  const indent = indentationAt(source, file.token(binding.first).start);
+  const all = [...new Set([...present, ...missing])].sort();
+  const text = [`inherit (lib)`, ...all.map((name) => `${indent}  ${name}`), `${indent}  ;`].join(
+    "\n",
+  );
+  return {
+    start: file.token(binding.first).start,
+    end: file.token(binding.semicolon).end,
+    text,
+    label: "inherit (lib)",
+  };
+}
+
 function pathIs(path: string[], target: string[]): boolean {
   return path.length === target.length && path.every((part, index) => part === target[index]);
 }
 
 function isPrefix(prefix: string[], path: string[]): boolean {
   return prefix.length <= path.length && prefix.every((part, index) => part === path[index]);
-}
-
-function normalise(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
 }

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 
-import { AnchorError } from "./frigate-module.ts";
+import { AnchorError } from "./frigate-module-errors.ts";
 
 export const releaseNotesDirectory = "nixos/doc/manual/release-notes";
 
