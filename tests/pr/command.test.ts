@@ -96,7 +96,7 @@ describe("frigate-auth pr", () => {
 
     const module = await git(created.root, "show", `${branch}:${frigateModule}`);
     expect(module).toContain(
-      "frigateNginx = import ./frigate/nginx-vhost.nix (import ./frigate/nginx-args.nix { inherit cfg lib; });",
+      "frigateNginx = import ./frigate/nginx-vhost.nix (import ./frigate/nginx-args.nix cfg);",
     );
     expect(module).toContain(
       "inherit (import ./frigate/nginx-options.nix { inherit lib; }) nginx;",
@@ -110,8 +110,16 @@ describe("frigate-auth pr", () => {
     expect(module).not.toContain("location /api/vod/");
     // Used outside the replaced attributes, so it stays.
     expect(module).toContain('cacheDirectory = "/var/cache/frigate";');
-    expect(module).toContain("services.frigate.settings.auth.enabled = lib.mkIf");
-    expect(module).toContain("warnings = lib.optional");
+    // Carried over from the project module, with its condition pushed down.
+    expect(module).toContain("  external = cfg.nginx.authRequestUrl != null;");
+    expect(module).toContain("  frigateAuthEnabled = cfg.settings.auth.enabled or null;");
+    expect(module).toMatch(/^    optional\n    types\n    ;$/m);
+    expect(module).toContain(
+      "services.frigate.settings.auth.enabled = mkIf external (mkDefault false);",
+    );
+    expect(module).toContain("services.frigate.settings.proxy.header_map = mkIf external {");
+    expect(module).toContain("warnings = mkIf external (optional (frigateAuthEnabled == true) ''");
+    expect(module).not.toContain("The virtual host: one location per Frigate endpoint.");
 
     const options = await git(
       created.root,
