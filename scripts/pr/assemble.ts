@@ -36,7 +36,7 @@ export interface PrOptions {
   dryRun: boolean;
   /** Root of the frigate-auth repository whose nixos/ files are copied. */
   projectRoot: string;
-  /** Where the PR description is written; default reports/pr/<branch>.md in the project. */
+  /** Output path of the PR description; default reports/pr/<branch>.md in the project. */
   descriptionFile?: string;
   evidenceFile?: string;
   vmResultsFile?: string;
@@ -47,6 +47,8 @@ export interface PrOptions {
 export interface PrOutcome {
   status: "created" | "already-applied" | "dry-run";
   branch: string;
+  /** Ref that already contains the change, for status already-applied. */
+  appliedOn: string | undefined;
   commits: Array<{ sha: string; subject: string }>;
   files: string[];
   descriptionFile: string | undefined;
@@ -168,7 +170,12 @@ export async function assemblePullRequest(options: PrOptions): Promise<PrOutcome
 
     if (commits.length === 0) {
       log.info(`the change is already part of ${options.base}; nothing to do`);
-      return { ...outcome, status: "already-applied", descriptionFile: undefined };
+      return {
+        ...outcome,
+        status: "already-applied",
+        appliedOn: options.base,
+        descriptionFile: undefined,
+      };
     }
 
     if (existingBranch !== undefined) {
@@ -182,7 +189,12 @@ export async function assemblePullRequest(options: PrOptions): Promise<PrOutcome
       }
 
       log.info(`branch ${options.branch} already has this change; nothing changed`);
-      return { ...outcome, status: "already-applied", descriptionFile: undefined };
+      return {
+        ...outcome,
+        status: "already-applied",
+        appliedOn: options.branch,
+        descriptionFile: undefined,
+      };
     }
 
     if (options.dryRun) {
@@ -191,6 +203,7 @@ export async function assemblePullRequest(options: PrOptions): Promise<PrOutcome
       return {
         ...outcome,
         status: "dry-run",
+        appliedOn: undefined,
         descriptionFile: options.descriptionFile === undefined ? undefined : descriptionFile,
       };
     }
@@ -198,7 +211,7 @@ export async function assemblePullRequest(options: PrOptions): Promise<PrOutcome
     const head = await git(worktree.directory, ["rev-parse", "HEAD"]);
     await writeDescription(descriptionFile, description);
     await git(checkout.root, ["branch", options.branch, head], false);
-    return { ...outcome, status: "created", descriptionFile };
+    return { ...outcome, status: "created", appliedOn: undefined, descriptionFile };
   } finally {
     await worktree.remove();
   }

@@ -94,7 +94,7 @@ export async function main(argv: string[]): Promise<number> {
 
 function report(outcome: PrOutcome, nixpkgs: string, base: string): void {
   if (outcome.status === "already-applied") {
-    log.result(`already applied: ${outcome.branch} has the change; nothing changed`);
+    log.result(`already applied: ${outcome.appliedOn} has the change; nothing changed`);
     return;
   }
 

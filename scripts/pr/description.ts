@@ -83,10 +83,11 @@ export function renderChecklist(template: string | undefined, input: Description
   const ticked = checklist.map((line) => {
     if (!/^\s*- \[[ xX]\]/.test(line)) return line;
 
+    const isDisclosure = disclosure.test(line);
+    if (isDisclosure) disclosed = true;
+
     const tick =
-      (disclosure.test(line) && (disclosed = true)) ||
-      /release notes?/i.test(line) ||
-      (/NixOS tests?/i.test(line) && vmTestsPassed);
+      isDisclosure || /release notes?/i.test(line) || (/NixOS tests?/i.test(line) && vmTestsPassed);
     return tick ? line.replace(/- \[[ xX]\]/, "- [x]") : line.replace(/- \[[xX]\]/, "- [ ]");
   });
 

@@ -215,6 +215,34 @@ describe("frigate-auth pr", () => {
     expect(await snapshot(created.root)).toEqual(before);
   });
 
+  it("reports change merged into base", async () => {
+    const created = await checkout();
+    expect((await runPr(prArgs(created))).exitCode).toBe(0);
+    await git(created.root, "merge", "--quiet", "--ff-only", branch);
+    const before = await snapshot(created.root);
+
+    const result = await runPr(prArgs(created, "--branch", "second-try"));
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("already applied: master has the change; nothing changed");
+    expect(await snapshot(created.root)).toEqual(before);
+  });
+
+  it("rejects existing branch with other content", async () => {
+    const created = await checkout();
+    await git(created.root, "branch", branch);
+    const before = await snapshot(created.root);
+
+    const result = await runPr(prArgs(created));
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(
+      `branch ${branch} already exists in ${created.root} with different content`,
+    );
+    expect(result.stderr).toContain(`hint: delete it (git -C ${created.root} branch -D ${branch})`);
+    expect(await snapshot(created.root)).toEqual(before);
+  });
+
   it("rejects dirty tree without touching it", async () => {
     const created = await checkout();
     await writeFile(path.join(created.root, "untracked.txt"), "work in progress\n");
