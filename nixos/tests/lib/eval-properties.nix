@@ -96,7 +96,11 @@ let
     name: config:
     when (match "oauth2-proxy.*" name == null || config.services.oauth2-proxy.enable)
       "${name} does not enable services.oauth2-proxy"
-    ++ when (match ".*kanidm.*" name == null || (config.services.kanidm.provision.systems.oauth2 or { }) != { })
+    ++ when (
+      match ".*kanidm.*" name == null
+      || (config.services.kanidm.provision.enable or false)
+        && (config.services.kanidm.provision.systems.oauth2 or { }) != { }
+    )
       "${name} provisions no Kanidm OAuth2 client"
     ++ when (match "authelia.*" name == null || (config.services.authelia.instances or { }) != { })
       "${name} defines no services.authelia.instances";
