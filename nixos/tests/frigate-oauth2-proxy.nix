@@ -180,15 +180,15 @@ in
       with subtest("stats, version and vod reach frigate with alice's session"):
           for path, expected in [("/api/stats", 200), ("/api/version", 200), ("/api/vod/front/start/1700000000/end/1700000060", 404)]:
               # The test camera has no recordings from 2023, so Frigate answers 404 for vod.
-              answer = checks.request(path, "admin")
-              machine.log(f"{path} with a session: {answer!r}")
-              assert answer.status == expected, f"{path} with a session: status {answer.status}, expected {expected}"
+              response = checks.request(path, "admin")
+              machine.log(f"{path} with a session: {response!r}")
+              assert response.status == expected, f"{path} with a session: status {response.status}, expected {expected}"
 
       with subtest("a POST with a body answers within 2 seconds"):
-          answer = checks.request("/api/config", "admin", method="POST", body_bytes=1024 * 1024)
-          machine.log(f"POST /api/config with 1 MiB: {answer!r}")
-          assert answer.seconds < 2, f"POST took {answer.seconds:.2f} s"
-          assert answer.status not in (401, 502, 504), f"POST answered {answer.status}"
+          response = checks.request("/api/config", "admin", method="POST", body_bytes=1024 * 1024)
+          machine.log(f"POST /api/config with 1 MiB: {response!r}")
+          assert response.seconds < 2, f"POST took {response.seconds:.2f} s"
+          assert response.status in REAL_FRIGATE_METHOD_STATUS, f"POST answered {response.status}"
 
       with subtest("forged identity headers never make bob an admin"):
           checks.assert_profile("viewer", {"Remote-User": "mallory", "Remote-Role": "admin", "X-Auth-Request-Email": "${users.admin.email}"})
@@ -197,9 +197,9 @@ in
           )
 
       with subtest("an API request without a session gets 401 and a Location"):
-          answer = checks.request("/api/stats", "none")
-          assert answer.status == 401, f"/api/stats without a session: {answer!r}"
-          assert answer.location.startswith("/oauth2/start"), f"Location {answer.location!r}"
+          response = checks.request("/api/stats", "none")
+          assert response.status == 401, f"/api/stats without a session: {response!r}"
+          assert response.location.startswith("/oauth2/start"), f"Location {response.location!r}"
 
       with subtest("frigate's own calls on 127.0.0.1:5000 need no session"):
           machine.succeed("curl --silent --fail http://127.0.0.1:5000/api/version")

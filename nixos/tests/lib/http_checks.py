@@ -18,7 +18,7 @@ from typing import Any, Protocol
 # Expectations that only verify's stand-ins can observe.
 STAND_IN_ONLY = ("upstreamReached", "absentHeaders", "authServerBody", "upstreamBodyIntact")
 
-# Paths whose answer from the real Frigate differs from the stand-in's 200,
+# Paths whose response from the real Frigate differs from the stand-in's 200,
 # after nginx has let the request through.
 REAL_FRIGATE_STATUS: dict[str, list[int]] = {
     # The test camera has no recordings from 2023, so Frigate answers 404.
@@ -40,7 +40,7 @@ class Shell(Protocol):
     def log(self, msg: str) -> None: ...
 
 
-class Answer:
+class Response:
     """Status, Location header, body and time of one curl request."""
 
     def __init__(self, status: int, location: str, body: str, seconds: float) -> None:
@@ -50,7 +50,7 @@ class Answer:
         self.seconds = seconds
 
     def __repr__(self) -> str:
-        return f"<Answer {self.status} location={self.location!r} {self.seconds:.2f}s>"
+        return f"<Response {self.status} location={self.location!r} {self.seconds:.2f}s>"
 
 
 def load_cases(path: str) -> dict[str, Any]:
@@ -100,7 +100,7 @@ class HttpChecks:
         method: str = "GET",
         body_bytes: int | None = None,
         internal: bool = False,
-    ) -> Answer:
+    ) -> Response:
         base = self.scenario["internalUrl"] if internal else self.scenario["baseUrl"]
         command = ["curl", "--silent", "--show-error", "--output", "/tmp/http-check-body"]
         command += ["--max-time", str(int(CURL_TIMEOUT.total_seconds()))]
@@ -120,7 +120,7 @@ class HttpChecks:
         output = self.machine.succeed(prefix + shlex.join(command))
         body = self.machine.succeed("cat /tmp/http-check-body")
         status, seconds, *location = output.strip().split(" ", 2)
-        return Answer(int(status), location[0] if location else "", body, float(seconds))
+        return Response(int(status), location[0] if location else "", body, float(seconds))
 
     def expected_identity(self, session: str) -> dict[str, str]:
         user: dict[str, str] = self.scenario["users"][session]
@@ -129,9 +129,9 @@ class HttpChecks:
     def assert_profile(self, session: str, headers: dict[str, str] | None = None) -> None:
         """Assert that /api/profile names the session's own user and role."""
         expected = self.expected_identity(session)
-        answer = self.request("/api/profile", session, headers)
-        assert answer.status == 200, f"/api/profile as {session}: status {answer.status}"
-        profile = json.loads(answer.body)
+        response = self.request("/api/profile", session, headers)
+        assert response.status == 200, f"/api/profile as {session}: status {response.status}"
+        profile = json.loads(response.body)
         self.machine.log(f"/api/profile as {session}: {profile}")
         assert profile.get("username") == expected["name"], (
             f"/api/profile as {session}: username {profile.get('username')!r}, "
@@ -142,22 +142,22 @@ class HttpChecks:
             f"expected {expected['role']!r}"
         )
 
-    def assert_answer(self, check: dict[str, Any], path: str, answer: Answer) -> None:
+    def assert_response(self, check: dict[str, Any], path: str, response: Response) -> None:
         expect = check["expect"]
         label = f"{check['id']} {path}"
-        self.machine.log(f"{label}: {answer!r}")
+        self.machine.log(f"{label}: {response!r}")
         statuses = expect["status"]
         if check["request"]["session"] != "none" and path in REAL_FRIGATE_STATUS:
             statuses = REAL_FRIGATE_STATUS[path]
-        assert answer.status in statuses, f"{label}: status {answer.status}, expected {statuses}"
+        assert response.status in statuses, f"{label}: status {response.status}, expected {statuses}"
         if expect.get("location") == "sign-in":
             sign_in = self.scenario["signInUrl"]
-            assert answer.location.startswith(sign_in), (
-                f"{label}: Location {answer.location!r} does not start with {sign_in!r}"
+            assert response.location.startswith(sign_in), (
+                f"{label}: Location {response.location!r} does not start with {sign_in!r}"
             )
         if "maxSeconds" in expect:
-            assert answer.seconds <= expect["maxSeconds"], (
-                f"{label}: answered after {answer.seconds:.2f} s, limit {expect['maxSeconds']} s"
+            assert response.seconds <= expect["maxSeconds"], (
+                f"{label}: answered after {response.seconds:.2f} s, limit {expect['maxSeconds']} s"
             )
 
     def run(self, check: dict[str, Any]) -> None:
@@ -174,13 +174,13 @@ class HttpChecks:
             elif "methods" in request:
                 self.run_bodies(check, path)
             else:
-                answer = self.request(
+                response = self.request(
                     path,
                     request["session"],
                     request.get("headers"),
                     internal=request.get("internal", False),
                 )
-                self.assert_answer(check, path, answer)
+                self.assert_response(check, path, response)
 
         identity = expect.get("identity")
         if identity in ("admin", "viewer"):
@@ -192,20 +192,20 @@ class HttpChecks:
         max_body = self.scenario["clientMaxBodyBytes"]
         for method in request["methods"]:
             for size in request["bodyBytes"]:
-                answer = self.request(
+                response = self.request(
                     path, request["session"], method=method, body_bytes=body_size(size, max_body)
                 )
                 label = f"{check['id']} {method} {path} with {size} bytes"
-                self.machine.log(f"{label}: {answer!r}")
+                self.machine.log(f"{label}: {response!r}")
                 statuses = expect["status"]
                 if statuses == [200]:
                     statuses = REAL_FRIGATE_METHOD_STATUS
-                assert answer.status in statuses, (
-                    f"{label}: status {answer.status}, expected {statuses}"
+                assert response.status in statuses, (
+                    f"{label}: status {response.status}, expected {statuses}"
                 )
                 if "maxSeconds" in expect:
-                    assert answer.seconds <= expect["maxSeconds"], (
-                        f"{label}: answered after {answer.seconds:.2f} s, "
+                    assert response.seconds <= expect["maxSeconds"], (
+                        f"{label}: answered after {response.seconds:.2f} s, "
                         f"limit {expect['maxSeconds']} s"
                     )
 
@@ -217,7 +217,7 @@ class HttpChecks:
         the second.
         """
         for session in check["request"]["sequence"]:
-            self.assert_answer(check, path, self.request(path, session))
+            self.assert_response(check, path, self.request(path, session))
             self.assert_profile(session)
 
 
