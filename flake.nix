@@ -40,12 +40,30 @@
         };
       });
 
-      packages = forAllSystems (pkgs: import ./nixos/doc { inherit pkgs lib; });
+      # Option docs of this module only, in the NixOS manual's formats.
+      packages = forAllSystems (
+        pkgs:
+        let
+          optionDocs = import ./scripts/docs/options-json.nix {
+            inherit lib;
+            root = ./.;
+          };
+          documentation = pkgs.nixosOptionsDoc {
+            inherit (optionDocs.eval) options;
+            inherit (optionDocs) transformOptions;
+          };
+        in
+        {
+          inherit (documentation) optionsJSON optionsCommonMark;
+          docs = documentation.optionsCommonMark;
+        }
+      );
 
       checks = forAllSystems (
         pkgs:
         import ./nixos/tests {
-          inherit pkgs self;
+          inherit pkgs;
+          module = self.nixosModules.default;
         }
         // {
           formatting = pkgs.runCommand "frigate-auth-formatting" { nativeBuildInputs = [ pkgs.nixfmt ]; } ''
