@@ -179,6 +179,12 @@ let
     ++ map (name: "proxy_set_header ${name} \"\";") forgeableHeaders
   );
 
+  # Public locations run no auth subrequest, so they carry no identity at
+  # all: the default role must not reach Frigate without a session.
+  noIdentityHeaderLines = lines (
+    map (name: "proxy_set_header ${name} \"\";") (attrNames identityHeaders ++ forgeableHeaders)
+  );
+
   # The return URL a forward-auth server sends the browser back to after
   # sign-in. NOTE: nginx core cannot URL-encode, so a query string in the
   # original URL reaches the sign-in page unencoded.
@@ -262,7 +268,7 @@ let
       # oauth2-proxy module does) cannot lock users out of these paths.
       extraConfig = lines [
         "auth_request off;"
-        (if location ? proxyPass then identityHeaderLines else "")
+        (if location ? proxyPass then noIdentityHeaderLines else "")
         (location.extraConfig or "")
       ];
     };
@@ -480,16 +486,22 @@ let
       { }
     else
       {
-        "@frigate_sign_in".extraConfig =
-          if signIn == null then
-            ''
-              if ($frigate_auth_location = "") {
-                return 401;
-              }
-              return 302 $frigate_auth_location;
-            ''
-          else
-            "return 302 ${signInTarget returnUrl};";
+        "@frigate_sign_in".extraConfig = lines [
+          # A relative Location keeps the scheme and host the browser used,
+          # also behind another TLS-terminating proxy.
+          "absolute_redirect off;"
+          (
+            if signIn == null then
+              ''
+                if ($frigate_auth_location = "") {
+                  return 401;
+                }
+                return 302 $frigate_auth_location;
+              ''
+            else
+              "return 302 ${signInTarget returnUrl};"
+          )
+        ];
 
         "@frigate_unauthorized".extraConfig = ''
           add_header Location "${signInTarget uiRoot}" always;

@@ -168,7 +168,13 @@ async function send(
 export async function runProbe(environment: MatrixEnvironment, probe: Probe): Promise<ProbeResult> {
   const { check, path } = probe;
   const user = userFor(environment, check.request.session);
-  const headers = { ...check.request.headers, ...(user ? environment.sessionHeaders(user) : {}) };
+  // Every probe skips the 5 s API cache (the location honours X-Cache-Bypass),
+  // so each one reaches the upstream; only the cache check relies on the cache.
+  const headers = {
+    "X-Cache-Bypass": "1",
+    ...check.request.headers,
+    ...(user ? environment.sessionHeaders(user) : {}),
+  };
   const body =
     probe.bodyBytes > 0 || probe.method !== "GET" ? randomBytes(probe.bodyBytes) : undefined;
   const upstream = path.upstream === "static" ? undefined : environment.upstreams[path.upstream];
@@ -251,7 +257,11 @@ export async function runProbe(environment: MatrixEnvironment, probe: Probe): Pr
   }
 
   if (check.expect.authServerBody !== undefined) {
-    const authRequests = environment.authServer.requests.slice(authBefore);
+    // In Frigate mode the auth server is Frigate's API itself, so only its
+    // /auth subrequests count.
+    const authRequests = environment.authServer.requests
+      .slice(authBefore)
+      .filter((request) => environment.mode === "sso" || authSubrequestPath.test(request.path));
     for (const request of authRequests) {
       const announced = headerValues(request, "Content-Length");
       if (request.bodyLength !== check.expect.authServerBody) {

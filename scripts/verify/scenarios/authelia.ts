@@ -8,6 +8,8 @@ export const autheliaScenario: Scenario = {
   backend: "authelia",
   title: "Authelia (AuthRequest endpoint)",
   nginx: {
+    // Short, so that the slow-auth-server check ends quickly.
+    authRequestTimeout: 3,
     authRequestUrl: "http://127.0.0.1:9091/api/authz/auth-request",
     signOutUrl: "https://auth.example.com/logout",
     reverseProxy: {

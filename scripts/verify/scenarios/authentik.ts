@@ -8,6 +8,8 @@ export const authentikScenario: Scenario = {
   backend: "authentik",
   title: "authentik outpost (forward auth)",
   nginx: {
+    // Short, so that the slow-auth-server check ends quickly.
+    authRequestTimeout: 3,
     authRequestUrl: "http://127.0.0.1:9000/outpost.goauthentik.io/auth/nginx",
     signInUrl: "/outpost.goauthentik.io/start",
     signOutUrl: "/outpost.goauthentik.io/sign_out",

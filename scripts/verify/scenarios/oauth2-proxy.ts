@@ -10,6 +10,8 @@ export const oauth2ProxyScenario: Scenario = {
   backend: "oauth2-proxy",
   title: "oauth2-proxy in front of Kanidm",
   nginx: {
+    // Short, so that the slow-auth-server check ends quickly.
+    authRequestTimeout: 3,
     authRequestUrl: "http://127.0.0.1:4180/oauth2/auth",
     signInUrl: "/oauth2/sign_in",
     signOutUrl: "/oauth2/sign_out",

@@ -1,0 +1,10 @@
+/** A user as a stand-in auth server knows it, found by the session cookie's value. */
+export interface AuthUser {
+  subject: string;
+  username: string;
+  email: string;
+  name: string;
+  groups: string[];
+}
+
+export type SessionMap = Record<string, AuthUser>;

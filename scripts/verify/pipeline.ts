@@ -1,0 +1,212 @@
+/**
+ * One verify run: evaluate the generator with real Nix, render nginx.conf by
+ * the NixOS rules, start real nginx and the stand-ins on loopback, run the
+ * HTTP checks, and stop everything it started.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+
+import { log, type Logger } from "../lib/log.ts";
+import { evaluateVhost, type GeneratedVhost, type GeneratorInput } from "../nix/evaluate.ts";
+import { renderNginxConfig } from "../nginx/render.ts";
+import {
+  checkNginxConfig,
+  findNginx,
+  freePort,
+  nginxCapabilities,
+  startNginx,
+  writeNginxFiles,
+  type RunningNginx,
+} from "../nginx/process.ts";
+import {
+  neutraliseDirectives,
+  prefixEnvironment,
+  type NeutralisedDirective,
+} from "../nginx/runtime.ts";
+import type { NginxConfig } from "../nginx/types.ts";
+import { startStandIns, type StandInSet } from "../standins/backends.ts";
+import { loadCases, parseNginxSize, type CaseFile } from "./cases.ts";
+import { createVerifyDirectories } from "./fixtures.ts";
+import { runMatrix, type MatrixEnvironment, type ProbeResult } from "./matrix.ts";
+import { summarise, type VerifyReport } from "./report.ts";
+import type { Scenario } from "./scenarios/index.ts";
+
+export const hostname = "frigate.example.com";
+
+/** The portal the Authelia stand-in sends browsers to; the Authelia scenario expects it. */
+export const autheliaPortal = "https://auth.example.com";
+
+export interface VerifyOptions {
+  scenario: Scenario;
+  logger?: Logger;
+  /** Changes the generated vhost before rendering (the tests' broken variants). */
+  mutate?: (vhost: GeneratedVhost) => GeneratedVhost;
+  /** Only run these check ids. */
+  only?: string[];
+  /** Keep the temporary prefix for inspection. */
+  keep?: boolean;
+  cases?: CaseFile;
+  onResult?: (result: ProbeResult, index: number, total: number) => void;
+}
+
+/** Replaces scheme, host and port of the user's auth URL with the stand-in's, keeping the path. */
+export function redirectAuthUrl(url: string | null | undefined, standInUrl: string): string | null {
+  if (!url) return null;
+
+  const parsed = new URL(url);
+  return `${standInUrl}${parsed.pathname}${parsed.search}`;
+}
+
+/** The services.nginx values around the generated vhost, as the stock Frigate module sets them. */
+export function buildNginxConfig(generated: GeneratedVhost, listenPort: number): NginxConfig {
+  return {
+    recommendedProxySettings: true,
+    recommendedGzipSettings: true,
+    clientMaxBodySize: "10m",
+    mapHashBucketSize: 128,
+    upstreams: generated.upstreams,
+    proxyCachePath: generated.proxyCachePath,
+    appendHttpConfig: generated.appendHttpConfig,
+    appendConfig: "",
+    virtualHosts: {
+      [hostname]: {
+        listen: [{ addr: "127.0.0.1", port: listenPort }],
+        extraConfig: generated.virtualHost.extraConfig,
+        locations: generated.virtualHost.locations,
+      },
+    },
+  };
+}
+
+function clientMaxBodySizeOf(generated: GeneratedVhost): number {
+  const match = /^\s*client_max_body_size\s+(\S+);/m.exec(generated.virtualHost.extraConfig);
+  return parseNginxSize(match?.[1] ?? "10m");
+}
+
+export interface VerifyRun {
+  report: VerifyReport;
+  prefix: string;
+}
+
+export async function runVerify(options: VerifyOptions): Promise<VerifyRun> {
+  const logger = options.logger ?? log;
+  const { scenario } = options;
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const root = await mkdtemp(path.join(os.tmpdir(), "frigate-auth-verify-"));
+
+  let standIns: StandInSet | undefined;
+  let nginx: RunningNginx | undefined;
+  let authStopped = false;
+
+  try {
+    const cases = options.cases ?? (await loadCases());
+    const directories = await createVerifyDirectories(root);
+    const nginxBinary = await findNginx();
+    const listenPort = await freePort();
+    const internalPort = await freePort();
+
+    logger.info(`starting stand-ins for ${scenario.title}`);
+    standIns = await startStandIns(scenario, { internalPort, autheliaPortal });
+
+    const authRequestUrl =
+      scenario.backend === "frigate"
+        ? null
+        : redirectAuthUrl(scenario.nginx.authRequestUrl, standIns.auth.url);
+    const input: GeneratorInput = {
+      nginx: { ...scenario.nginx, authRequestUrl },
+      settings: scenario.settings,
+      webRoot: directories.webRoot,
+      stateDir: directories.stateDir,
+      cacheDir: directories.cacheDir,
+      ports: {
+        api: standIns.frigateApi.port,
+        mqttWebsocket: standIns.mqttWebsocket.port,
+        jsmpeg: standIns.jsmpeg.port,
+        go2rtc: standIns.go2rtc.port,
+        internal: internalPort,
+      },
+    };
+
+    logger.info("evaluating nixos/lib/vhost.nix with nix-instantiate");
+    let generated = await evaluateVhost(input);
+    if (options.mutate) generated = options.mutate(generated);
+
+    const environment = prefixEnvironment(directories.nginxPrefix);
+    const rendered = renderNginxConfig(buildNginxConfig(generated, listenPort), environment);
+    const capabilities = await nginxCapabilities(nginxBinary);
+    const { text, neutralised } = neutraliseDirectives(rendered.main, capabilities);
+    reportNeutralised(logger, neutralised);
+
+    const files = await writeNginxFiles(directories.nginxPrefix, text, rendered.files);
+    await checkNginxConfig(nginxBinary, files);
+    nginx = await startNginx(nginxBinary, files, [listenPort, internalPort]);
+    logger.info(`nginx is listening on 127.0.0.1:${listenPort} and 127.0.0.1:${internalPort}`);
+
+    const set = standIns;
+    const matrixEnvironment: MatrixEnvironment = {
+      scenario,
+      mode: generated.meta.external ? "sso" : "frigate",
+      port: listenPort,
+      internalPort,
+      clientMaxBodySize: clientMaxBodySizeOf(generated),
+      authTimeoutSeconds: scenario.nginx.authRequestTimeout ?? 10,
+      upstreams: {
+        "frigate-api": set.frigateApi,
+        go2rtc: set.go2rtc,
+        "mqtt-ws": set.mqttWebsocket,
+        jsmpeg: set.jsmpeg,
+      },
+      authServer: set.auth,
+      sessionHeaders: set.sessionHeaders,
+      setAuthDelay: (milliseconds) => {
+        set.auth.delayMs = milliseconds;
+      },
+      stopAuthServer: async () => {
+        authStopped = true;
+        await set.auth.stop();
+      },
+    };
+
+    const results = await runMatrix(matrixEnvironment, cases, {
+      only: options.only,
+      onResult: options.onResult,
+    });
+
+    const report = summarise({
+      backend: scenario.backend,
+      title: scenario.title,
+      startedAt,
+      seconds: (performance.now() - started) / 1000,
+      neutralised: neutralised.map(({ directive, context }) => ({ directive, context })),
+      results,
+    });
+    return { report, prefix: root };
+  } finally {
+    await nginx?.stop();
+    if (standIns) {
+      if (authStopped && standIns.auth !== standIns.frigateApi) {
+        await Promise.all(
+          [standIns.frigateApi, standIns.go2rtc, standIns.mqttWebsocket, standIns.jsmpeg].map(
+            (server) => server.stop(),
+          ),
+        );
+      } else {
+        await standIns.stopAll();
+      }
+    }
+    if (!options.keep) await rm(root, { recursive: true, force: true });
+  }
+}
+
+function reportNeutralised(logger: Logger, neutralised: NeutralisedDirective[]): void {
+  if (neutralised.length === 0) return;
+
+  logger.warn(
+    `${neutralised.length} directive(s) need nginx modules this nginx lacks and were commented out:`,
+  );
+  for (const entry of neutralised) {
+    logger.info(`  ${entry.line}  (${entry.context}: ${entry.reason})`);
+  }
+}
