@@ -84,24 +84,40 @@ function clientMaxBodySizeOf(generated: GeneratedVhost): number {
   return parseNginxSize(match?.[1] ?? "10m");
 }
 
-export interface VerifyRun {
-  report: VerifyReport;
-  prefix: string;
+export interface VerifyEnvironment {
+  matrix: MatrixEnvironment;
+  generated: GeneratedVhost;
+  neutralised: NeutralisedDirective[];
+  /** The temporary directory with nginx's prefix, web root and media files. */
+  root: string;
+  /** Stops nginx and every stand-in, and removes the temporary directory unless kept. */
+  stop(): Promise<void>;
 }
 
-export async function runVerify(options: VerifyOptions): Promise<VerifyRun> {
+export interface EnvironmentOptions {
+  scenario: Scenario;
+  logger?: Logger;
+  mutate?: (vhost: GeneratedVhost) => GeneratedVhost;
+  keep?: boolean;
+}
+
+/** Starts the stand-ins and nginx with the generated vhost; the caller must call stop(). */
+export async function startVerifyEnvironment(
+  options: EnvironmentOptions,
+): Promise<VerifyEnvironment> {
   const logger = options.logger ?? log;
   const { scenario } = options;
-  const started = performance.now();
-  const startedAt = new Date().toISOString();
   const root = await mkdtemp(path.join(os.tmpdir(), "frigate-auth-verify-"));
 
   let standIns: StandInSet | undefined;
   let nginx: RunningNginx | undefined;
-  let authStopped = false;
+  const stop = async () => {
+    await nginx?.stop();
+    await standIns?.stopAll();
+    if (!options.keep) await rm(root, { recursive: true, force: true });
+  };
 
   try {
-    const cases = options.cases ?? (await loadCases());
     const directories = await createVerifyDirectories(root);
     const nginxBinary = await findNginx();
     const listenPort = await freePort();
@@ -145,7 +161,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyRun> {
     logger.info(`nginx is listening on 127.0.0.1:${listenPort} and 127.0.0.1:${internalPort}`);
 
     const set = standIns;
-    const matrixEnvironment: MatrixEnvironment = {
+    const matrix: MatrixEnvironment = {
       scenario,
       mode: generated.meta.external ? "sso" : "frigate",
       port: listenPort,
@@ -163,40 +179,47 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyRun> {
       setAuthDelay: (milliseconds) => {
         set.auth.delayMs = milliseconds;
       },
-      stopAuthServer: async () => {
-        authStopped = true;
-        await set.auth.stop();
-      },
+      stopAuthServer: () => set.auth.stop(),
     };
 
-    const results = await runMatrix(matrixEnvironment, cases, {
+    return { matrix, generated, neutralised, root, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export interface VerifyRun {
+  report: VerifyReport;
+  prefix: string;
+}
+
+export async function runVerify(options: VerifyOptions): Promise<VerifyRun> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const cases = options.cases ?? (await loadCases());
+  const environment = await startVerifyEnvironment(options);
+
+  try {
+    const results = await runMatrix(environment.matrix, cases, {
       only: options.only,
       onResult: options.onResult,
     });
 
     const report = summarise({
-      backend: scenario.backend,
-      title: scenario.title,
+      backend: options.scenario.backend,
+      title: options.scenario.title,
       startedAt,
       seconds: (performance.now() - started) / 1000,
-      neutralised: neutralised.map(({ directive, context }) => ({ directive, context })),
+      neutralised: environment.neutralised.map(({ directive, context }) => ({
+        directive,
+        context,
+      })),
       results,
     });
-    return { report, prefix: root };
+    return { report, prefix: environment.root };
   } finally {
-    await nginx?.stop();
-    if (standIns) {
-      if (authStopped && standIns.auth !== standIns.frigateApi) {
-        await Promise.all(
-          [standIns.frigateApi, standIns.go2rtc, standIns.mqttWebsocket, standIns.jsmpeg].map(
-            (server) => server.stop(),
-          ),
-        );
-      } else {
-        await standIns.stopAll();
-      }
-    }
-    if (!options.keep) await rm(root, { recursive: true, force: true });
+    await environment.stop();
   }
 }
 

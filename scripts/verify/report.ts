@@ -66,7 +66,7 @@ export function formatSummary(report: VerifyReport): string {
   return [
     `${report.title}: ${report.results.length} probes in ${report.seconds.toFixed(1)} s`,
     neutralised > 0
-      ? `${neutralised} directive(s) of nginx modules missing here were neutralised (listed above)`
+      ? `${neutralised} directive(s) of nginx modules missing here were neutralised (listed in the report)`
       : "no directive was neutralised",
     `${report.passed} passed, ${report.failed} failed`,
   ].join("\n");
