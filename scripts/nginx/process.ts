@@ -6,7 +6,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 
-import { CommandFailedError, MissingCommandError, ToolkitError } from "../lib/errors.ts";
+import { CommandFailedError, exitCodes, MissingCommandError, ToolkitError } from "../lib/errors.ts";
 import { findExecutable, formatCommand, runCommand } from "../lib/exec.ts";
 import { log } from "../lib/log.ts";
 import { parseCapabilities, type NginxCapabilities } from "./runtime.ts";
@@ -133,6 +133,7 @@ export async function startNginx(
         `nginx exited with code ${child.exitCode} on start:\n${stderr.trim()}`,
         {
           hint: "another process may be using one of the ports, or the configuration refers to a missing file",
+          exitCode: exitCodes.environment,
         },
       );
     }

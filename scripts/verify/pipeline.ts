@@ -227,7 +227,7 @@ function reportNeutralised(logger: Logger, neutralised: NeutralisedDirective[]):
   if (neutralised.length === 0) return;
 
   logger.warn(
-    `${neutralised.length} directive(s) need nginx modules this nginx lacks and were commented out:`,
+    `${neutralised.length} directive(s) need nginx modules this nginx lacks and were neutralised (commented out):`,
   );
   for (const entry of neutralised) {
     logger.info(`  ${entry.line}  (${entry.context}: ${entry.reason})`);
