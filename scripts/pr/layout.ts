@@ -20,6 +20,7 @@ import { applyEdits, type TextEdit } from "./text-edits.ts";
 export const moduleFile = "nixos/modules/services/video/frigate.nix";
 export const supportDirectory = "nixos/modules/services/video/frigate";
 export const testsDirectory = "nixos/tests";
+export const testSupportDirectory = "nixos/tests/frigate-sso";
 
 /** Project files the upstream module imports by name, and their nixpkgs paths. */
 export const projectInputs = {
@@ -52,6 +53,14 @@ export function nixpkgsPathOf(projectPath: string): string | undefined {
     return `${supportDirectory}/${projectPath.slice("nixos/lib/".length)}`;
   }
 
+  // Helpers and data of the project's VM tests share one directory, so they
+  // cannot collide with other files under nixos/tests/.
+  if (projectPath.startsWith(`${testsDirectory}/lib/`)) {
+    return `${testSupportDirectory}/${projectPath.slice(`${testsDirectory}/lib/`.length)}`;
+  }
+  if (projectPath.startsWith(`${testsDirectory}/`) && !projectPath.endsWith(".nix")) {
+    return `${testSupportDirectory}/${path.posix.basename(projectPath)}`;
+  }
   if (projectPath.startsWith(`${testsDirectory}/`)) return projectPath;
   return undefined;
 }
@@ -85,7 +94,10 @@ export async function placeProjectFiles(
     }
 
     const source = await readFile(absolute, "utf8");
-    const { content, references } = rewriteImports(source, projectPath, target, projectRoot);
+    // Only Nix files import others; data and Python files are copied as they are.
+    const { content, references } = projectPath.endsWith(".nix")
+      ? rewriteImports(source, projectPath, target, projectRoot)
+      : { content: source, references: [] };
     placed.set(projectPath, { project: projectPath, nixpkgs: target, content });
     queue.push(...references);
   }

@@ -1,3 +1,4 @@
+import { missingLibMessage, nixpkgsLib } from "../../scripts/nix/nixpkgs-path.ts";
 import { execa } from "execa";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile, cp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -128,8 +129,9 @@ describe("docs command", () => {
   });
 });
 
-// Evaluating needs a nixpkgs checkout (only its lib/ is read) and nix-instantiate.
-const nixpkgs = process.env["FRIGATE_AUTH_NIXPKGS"];
+// Evaluating needs nixpkgs' lib (a checkout or nixpkgs.lib) and nix-instantiate.
+const libDirectory = nixpkgsLib();
+const nixpkgs = libDirectory === undefined ? undefined : path.dirname(libDirectory);
 describe.skipIf(nixpkgs === undefined)("docs command with nixpkgs", () => {
   test("evaluates the fixture module like the fixture JSON", async () => {
     await cp(path.join(fixtureRoot, "nixos"), path.join(root, "nixos"), { recursive: true });
@@ -144,9 +146,14 @@ describe.skipIf(nixpkgs === undefined)("docs command with nixpkgs", () => {
     expect(evaluated.split("\n").slice(3)).toEqual(fromJson.split("\n").slice(3));
     expect(Object.keys(loadFixture())).toHaveLength(12);
   });
+
+  test("finds the committed docs up to date", async () => {
+    const result = await runDocs(["--check", "--nixpkgs", nixpkgs as string]);
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("up to date: docs/options.md, scripts/generated/options.ts");
+  });
 });
 if (nixpkgs === undefined) {
-  console.log(
-    "skipping the nixpkgs evaluation test: set FRIGATE_AUTH_NIXPKGS to a nixpkgs checkout",
-  );
+  console.log(`skipping the nixpkgs evaluation tests: ${missingLibMessage}`);
 }
