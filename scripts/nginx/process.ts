@@ -8,7 +8,7 @@ import path from "node:path";
 
 import { CommandFailedError, exitCodes, MissingCommandError, ToolkitError } from "../lib/errors.ts";
 import { findExecutable, formatCommand, runCommand } from "../lib/exec.ts";
-import { log } from "../lib/log.ts";
+import { log, type Logger } from "../lib/log.ts";
 import { parseCapabilities, type NginxCapabilities } from "./runtime.ts";
 
 const installHint = "install nginx (Debian: apt-get install nginx) or put it on PATH";
@@ -21,8 +21,11 @@ export async function findNginx(): Promise<string> {
   return found;
 }
 
-export async function nginxCapabilities(nginx: string): Promise<NginxCapabilities> {
-  const { stderr, stdout } = await runCommand(nginx, ["-V"], { quiet: true });
+export async function nginxCapabilities(
+  nginx: string,
+  logger: Logger = log,
+): Promise<NginxCapabilities> {
+  const { stderr, stdout } = await runCommand(nginx, ["-V"], { quiet: true, logger });
   return parseCapabilities(stderr + stdout);
 }
 
@@ -58,14 +61,16 @@ export async function writeNginxFiles(
 }
 
 /** Runs `nginx -t`; a rejected configuration becomes an error carrying nginx's message. */
-export async function checkNginxConfig(nginx: string, files: NginxFiles): Promise<void> {
+export async function checkNginxConfig(
+  nginx: string,
+  files: NginxFiles,
+  logger: Logger = log,
+): Promise<void> {
   try {
     await runCommand(
       nginx,
       ["-t", "-q", "-p", files.prefix, "-c", files.configFile, "-e", "stderr"],
-      {
-        errorCode: "E_NGINX",
-      },
+      { errorCode: "E_NGINX", logger },
     );
   } catch (error) {
     if (error instanceof CommandFailedError) {
@@ -73,8 +78,9 @@ export async function checkNginxConfig(nginx: string, files: NginxFiles): Promis
         "E_NGINX",
         `nginx rejected ${files.configFile}:\n${error.stderr.trim()}`,
         {
-          hint: "the generated configuration is invalid for this nginx; the file is kept for inspection",
+          hint: "the generated configuration is invalid for this nginx; rerun verify with --keep to inspect it",
           cause: error,
+          exitCode: exitCodes.environment,
         },
       );
     }
@@ -104,10 +110,11 @@ export async function startNginx(
   nginx: string,
   files: NginxFiles,
   ports: number[],
-  timeoutMs = 10_000,
+  options: { timeoutMs?: number; logger?: Logger } = {},
 ): Promise<RunningNginx> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
   const args = ["-p", files.prefix, "-c", files.configFile, "-e", "stderr"];
-  log.command(formatCommand(nginx, args));
+  (options.logger ?? log).command(formatCommand(nginx, args));
 
   const child = spawn(nginx, args, { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
@@ -146,6 +153,7 @@ export async function startNginx(
       throw new ToolkitError(
         "E_TIMEOUT",
         `nginx did not listen on ${ports.join(", ")} within ${timeoutMs} ms`,
+        { exitCode: exitCodes.environment },
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 50));

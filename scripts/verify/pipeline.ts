@@ -151,13 +151,13 @@ export async function startVerifyEnvironment(
 
     const environment = prefixEnvironment(directories.nginxPrefix);
     const rendered = renderNginxConfig(buildNginxConfig(generated, listenPort), environment);
-    const capabilities = await nginxCapabilities(nginxBinary);
+    const capabilities = await nginxCapabilities(nginxBinary, logger);
     const { text, neutralised } = neutraliseDirectives(rendered.main, capabilities);
     reportNeutralised(logger, neutralised);
 
     const files = await writeNginxFiles(directories.nginxPrefix, text, rendered.files);
-    await checkNginxConfig(nginxBinary, files);
-    nginx = await startNginx(nginxBinary, files, [listenPort, internalPort]);
+    await checkNginxConfig(nginxBinary, files, logger);
+    nginx = await startNginx(nginxBinary, files, [listenPort, internalPort], { logger });
     logger.info(`nginx is listening on 127.0.0.1:${listenPort} and 127.0.0.1:${internalPort}`);
 
     const set = standIns;
