@@ -1,7 +1,7 @@
 /**
  * A small closed-loop HTTP load generator: a fixed number of keep-alive
- * connections, each sending the next request as soon as the last answer
- * arrived, for a fixed time.
+ * connections, each sending the next request as soon as the previous
+ * response arrived, for a fixed time.
  */
 import http from "node:http";
 

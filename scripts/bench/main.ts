@@ -21,7 +21,7 @@ import { generateLoad, type LoadResult } from "./load.ts";
 
 const benchmarkPath = "/api/stats";
 
-/** The same vhost with /api/stats public: no auth subrequest, no identity. */
+/** Removes the auth subrequest from /api/stats, for the baseline without auth. */
 function withoutAuth(vhost: GeneratedVhost): GeneratedVhost {
   const copy = structuredClone(vhost);
   const location = copy.virtualHost.locations[benchmarkPath]!;
@@ -148,7 +148,7 @@ async function main(argv: string[]): Promise<number> {
   const failures = authenticated.errors + authenticated.nonSuccess + open.errors + open.nonSuccess;
   if (failures > 0) {
     log.error(
-      `${failures} request(s) failed or answered non-2xx during the load; the figures are not valid`,
+      `${failures} request(s) failed or returned a non-2xx status during the load; the figures are not valid`,
     );
     return 1;
   }

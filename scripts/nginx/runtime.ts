@@ -15,7 +15,7 @@ export interface NeutralisedDirective {
   reason: string;
 }
 
-/** What this nginx binary can do, from `nginx -V`. */
+/** Optional features of this nginx binary, read from `nginx -V`. */
 export interface NginxCapabilities {
   fileAio: boolean;
   threads: boolean;
@@ -32,7 +32,7 @@ export function parseCapabilities(versionOutput: string): NginxCapabilities {
   };
 }
 
-/** The render environment of a test prefix: pid, logs, caches and temp files inside it. */
+/** Returns the render environment of a test prefix, with pid, logs, caches and temp files inside it. */
 export function prefixEnvironment(prefix: string): RenderEnvironment {
   const temp = (name: string) => path.join(prefix, "temp", name);
   return {
@@ -120,9 +120,10 @@ export function neutraliseDirectives(
     output.push(line);
     if (opening !== null) {
       const head = opening[1]!;
-      contexts.push(
-        head === "server" || head === "http" ? head : opening[2] ? `location ${opening[2]}` : "",
-      );
+      let context = "";
+      if (head === "server" || head === "http") context = head;
+      else if (opening[2]) context = `location ${opening[2]}`;
+      contexts.push(context);
     } else if (trimmed === "}") {
       contexts.pop();
     }

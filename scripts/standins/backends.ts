@@ -27,7 +27,7 @@ export interface StandInSet {
 }
 
 export interface StartStandInsOptions {
-  /** Frigate's internal listener port, as nginx sees it. */
+  /** Port of nginx's internal listener (Frigate's 127.0.0.1:5000). */
   internalPort: number;
   /** Portal URL for Authelia's 401 Location. */
   autheliaPortal?: string;

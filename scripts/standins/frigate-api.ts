@@ -6,14 +6,14 @@
  * Contract, from blakeblackshear/frigate frigate/api/auth.py and the nginx
  * configuration in docker/main/rootfs/usr/local/nginx/conf/:
  * - The API itself does no authentication and trusts the Remote-User and
- *   Remote-Role request headers; every answer here echoes the request as JSON
+ *   Remote-Role request headers; every response here echoes the request as JSON
  *   (Content-Type application/json, which nginx caches).
- * - /profile answers 401 when Remote-User is empty or "anonymous", else the
+ * - /profile returns 401 when Remote-User is empty or "anonymous", else the
  *   user name and role.
  * - /auth, with Frigate's own login enabled, accepts only Frigate's JWT, from
- *   the frigate_token cookie or an Authorization Bearer token, and answers 202
+ *   the frigate_token cookie or an Authorization Bearer token, and returns 202
  *   with remote-user and remote-role response headers, or 401. A request whose
- *   X-Server-Port is the internal port is answered as anonymous/admin.
+ *   X-Server-Port is the internal port gets anonymous/admin.
  *   NOTE: tokens here are opaque strings from the sessions map, not signed
  *   JWTs, and Frigate's proxy mode of /auth is not imitated.
  */

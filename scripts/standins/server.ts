@@ -34,7 +34,7 @@ export interface StandInOptions {
     head: Buffer,
     recorded: RecordedRequest,
   ) => void;
-  /** Delay before each answer, in milliseconds (slow mode). */
+  /** Delay before each response, in milliseconds (slow mode). */
   delayMs?: number;
 }
 
@@ -169,7 +169,7 @@ export function sendJson(
   response.end(text);
 }
 
-/** The echo every upstream stand-in answers with. */
+/** The JSON echo that every upstream stand-in sends as its response body. */
 export function echoOf(recorded: RecordedRequest): Record<string, unknown> {
   return {
     method: recorded.method,

@@ -1,7 +1,7 @@
 /**
  * Stand-in for go2rtc (127.0.0.1:1984), Frigate's event websocket
- * (127.0.0.1:5002) and jsmpeg (127.0.0.1:8082): a plain GET is echoed as
- * JSON; a websocket upgrade on any path is accepted, the first message is the
+ * (127.0.0.1:5002) and jsmpeg (127.0.0.1:8082). A plain GET is echoed as
+ * JSON. A websocket upgrade on any path is accepted: the first message is the
  * JSON echo of the upgrade request, and later messages are echoed back.
  */
 import { WebSocketServer } from "ws";

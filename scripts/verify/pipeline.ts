@@ -58,7 +58,7 @@ export function redirectAuthUrl(url: string | null | undefined, standInUrl: stri
   return `${standInUrl}${parsed.pathname}${parsed.search}`;
 }
 
-/** The services.nginx values around the generated vhost, as the stock Frigate module sets them. */
+/** Builds the services.nginx values around the generated vhost, as the stock Frigate module sets them. */
 export function buildNginxConfig(generated: GeneratedVhost, listenPort: number): NginxConfig {
   return {
     recommendedProxySettings: true,

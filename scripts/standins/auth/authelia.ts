@@ -3,12 +3,12 @@
  * (Authelia docs: docs/content/integration/proxies/nginx.md and
  * docs/content/reference/guides/proxy-authorization.md):
  * - GET /api/authz/auth-request needs the X-Original-URL and
- *   X-Original-Method request headers; it answers 200 for a valid session
+ *   X-Original-Method request headers. It returns 200 for a valid session
  *   cookie (authelia_session) with Remote-User, Remote-Groups (comma-joined),
  *   Remote-Name and Remote-Email, and 401 otherwise, with a Location to the
  *   portal carrying the original URL in `rd` and the method in `rm`. It never
  *   redirects itself; nginx turns the 401 into a redirect.
- * - GET /api/verify, the legacy endpoint, answers the same way without the
+ * - GET /api/verify, the legacy endpoint, responds the same way without the
  *   Location header.
  * NOTE: a request without X-Original-URL gets 400 here; check Authelia's
  * current behaviour before relying on that status.

@@ -1,7 +1,7 @@
 /**
  * Stand-in for an authentik proxy outpost in forward-auth mode for nginx
  * (authentik docs: website/docs/add-secure-apps/providers/proxy/):
- * - GET /outpost.goauthentik.io/auth/nginx answers 200 for a valid session
+ * - GET /outpost.goauthentik.io/auth/nginx returns 200 for a valid session
  *   cookie (authentik_proxy_<id>) with X-authentik-username, -groups
  *   (pipe-joined), -email, -name and -uid, and 401 otherwise.
  * - /outpost.goauthentik.io/start?rd=: 302 to the authentik flow.

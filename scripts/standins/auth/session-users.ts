@@ -1,4 +1,4 @@
-/** A user as a stand-in auth server knows it, found by the session cookie's value. */
+/** A user of a stand-in auth server, looked up by the session cookie's value. */
 export interface AuthUser {
   subject: string;
   username: string;
