@@ -11,7 +11,23 @@ let
 
   check = import ./lib/validate.nix;
 
-  headerName = types.strMatching check.headerNamePattern;
+  # Named string types, so that the option docs show what is allowed instead
+  # of a regular expression. The patterns are in ./lib/validate.nix.
+  named = description: type: type // { inherit description; };
+
+  headerName = named "HTTP header name (letters, digits, single dashes)" (
+    types.strMatching check.headerNamePattern
+  );
+  roleName = named "Frigate role name (letters, digits, underscores)" (
+    types.strMatching check.roleNamePattern
+  );
+  groupName = named "group name (letters, digits, spaces and _ . @ + = : / -)" (
+    types.strMatching check.groupNamePattern
+  );
+  httpUrl = named "http(s) URL" (types.strMatching check.urlPattern);
+  urlOrPath = named "http(s) URL or absolute path" (
+    types.strMatching "(${check.urlPattern})|(${check.pathPattern})"
+  );
 
   optionalHeader =
     { example, description }:
@@ -24,7 +40,7 @@ in
 {
   nginx = {
     authRequestUrl = mkOption {
-      type = types.nullOr (types.strMatching check.urlPattern);
+      type = types.nullOr httpUrl;
       default = null;
       example = "http://127.0.0.1:4180/oauth2/auth";
       description = ''
@@ -65,7 +81,7 @@ in
     };
 
     signInUrl = mkOption {
-      type = types.nullOr (types.strMatching "(${check.urlPattern})|(${check.pathPattern})");
+      type = types.nullOr urlOrPath;
       default = null;
       example = "/oauth2/sign_in";
       description = ''
@@ -84,7 +100,7 @@ in
     };
 
     signOutUrl = mkOption {
-      type = types.nullOr (types.strMatching "(${check.urlPattern})|(${check.pathPattern})");
+      type = types.nullOr urlOrPath;
       default = null;
       example = "/oauth2/sign_out";
       description = ''
@@ -150,7 +166,7 @@ in
       };
 
       defaultRole = mkOption {
-        type = types.strMatching check.roleNamePattern;
+        type = roleName;
         default = "viewer";
         example = "admin";
         description = ''
@@ -162,7 +178,7 @@ in
       };
 
       roleMap = mkOption {
-        type = types.attrsOf (types.listOf (types.strMatching check.groupNamePattern));
+        type = types.attrsOf (types.listOf groupName);
         default = { };
         example = literalExpression ''
           {
