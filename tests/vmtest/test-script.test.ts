@@ -50,6 +50,8 @@ describe.skipIf(nixInstantiate === undefined)("VM test scripts (needs nix-instan
     expect(Object.keys(selected)).toContain("no-session-api");
     expect(selected["no-session-ui"]).toEqual(["/"]);
     expect(selected["no-session-websocket"]).toBeUndefined();
+    expect(selected["no-session-ui-frigate"]).toBeUndefined();
+    expect(selected["no-session-api-frigate"]).toBeUndefined();
     for (const paths of Object.values(selected)) {
       for (const selectedPath of paths) expect(vmPaths.has(selectedPath)).toBe(true);
     }

@@ -85,8 +85,16 @@ class HttpChecks:
         self.vm_paths = [entry for entry in cases["paths"] if entry["vm"]]
 
     def applicable_checks(self) -> list[dict[str, Any]]:
-        """Return the checks that cover at least one VM path."""
-        return [check for check in self.cases["checks"] if self.paths_of(check)]
+        """Return the SSO checks that cover at least one VM path.
+
+        Every VM test puts an SSO in front of Frigate, so checks written for
+        Frigate's own login (modes: ["frigate"]) do not apply.
+        """
+        return [
+            check
+            for check in self.cases["checks"]
+            if "sso" in check.get("modes", ["sso"]) and self.paths_of(check)
+        ]
 
     def paths_of(self, check: dict[str, Any]) -> list[str]:
         only = check.get("only")
