@@ -282,6 +282,14 @@ let
     }
   '';
 
+  polledEndpoint = {
+    proxyPass = "http://frigate-api";
+    extraConfig = proxyTuning + noStore + ''
+      access_log off;
+      ${stripApiPrefix}
+    '';
+  };
+
   uiLocation = {
     root = webRoot;
     tryFiles = "$uri $uri.html $uri/ /index.html";
@@ -340,21 +348,8 @@ let
     };
 
     # Polled by the UI every few seconds; kept out of the access log.
-    "/api/stats" = protected "api" {
-      proxyPass = "http://frigate-api";
-      extraConfig = proxyTuning + noStore + ''
-        access_log off;
-        ${stripApiPrefix}
-      '';
-    };
-
-    "/api/version" = protected "api" {
-      proxyPass = "http://frigate-api";
-      extraConfig = proxyTuning + noStore + ''
-        access_log off;
-        ${stripApiPrefix}
-      '';
-    };
+    "/api/stats" = protected "api" polledEndpoint;
+    "/api/version" = protected "api" polledEndpoint;
 
     # Frigate's own login form and its first-run check must answer without a
     # session.

@@ -31,6 +31,23 @@ export class ProbeTimeoutError extends Error {
   }
 }
 
+/** Reads a whole response body; `started` is when the request was sent. */
+function collectResponse(response: http.IncomingMessage, started: number): Promise<ProbeResponse> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    response.on("data", (chunk: Buffer) => chunks.push(chunk));
+    response.on("end", () =>
+      resolve({
+        status: response.statusCode ?? 0,
+        headers: response.headers,
+        body: Buffer.concat(chunks),
+        milliseconds: performance.now() - started,
+      }),
+    );
+    response.on("error", reject);
+  });
+}
+
 /** Sends one HTTP request to 127.0.0.1:port and collects the whole response. */
 export function sendRequest(request: ProbeRequest): Promise<ProbeResponse> {
   const started = performance.now();
@@ -56,21 +73,9 @@ export function sendRequest(request: ProbeRequest): Promise<ProbeResponse> {
     }, request.timeoutMs);
 
     outgoing.on("response", (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => {
-        clearTimeout(timer);
-        resolve({
-          status: response.statusCode ?? 0,
-          headers: response.headers,
-          body: Buffer.concat(chunks),
-          milliseconds: performance.now() - started,
-        });
-      });
-      response.on("error", (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
+      collectResponse(response, started)
+        .then(resolve, reject)
+        .finally(() => clearTimeout(timer));
     });
     outgoing.on("error", (error) => {
       clearTimeout(timer);
@@ -121,17 +126,9 @@ export function sendUpgrade(request: ProbeRequest): Promise<ProbeResponse> {
       });
     });
     outgoing.on("response", (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => {
-        clearTimeout(timer);
-        resolve({
-          status: response.statusCode ?? 0,
-          headers: response.headers,
-          body: Buffer.concat(chunks),
-          milliseconds: performance.now() - started,
-        });
-      });
+      collectResponse(response, started)
+        .then(resolve, reject)
+        .finally(() => clearTimeout(timer));
     });
     outgoing.on("error", (error) => {
       clearTimeout(timer);
