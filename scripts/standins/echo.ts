@@ -1,6 +1,6 @@
 /**
  * The JSON echo that the Frigate API and websocket stand-ins send back, so a
- * test behind nginx can see which upstream answered and exactly what nginx
+ * test behind nginx can see which upstream responded and exactly what nginx
  * forwarded to it.
  */
 import type http from "node:http";
@@ -8,7 +8,7 @@ import type http from "node:http";
 import type { StandInRequest } from "./server.ts";
 
 export interface RequestEcho {
-  /** Name of the stand-in that answered. */
+  /** Name of the stand-in that responded. */
   standIn: string;
   method: string;
   /** Path and query as received, after any prefix nginx stripped. */

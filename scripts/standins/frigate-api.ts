@@ -78,7 +78,7 @@ export interface FrigateApiOptions {
   config?: FrigateAuthConfig;
   /** Token (cookie value or Bearer token) to the login it stands for. */
   sessions?: Record<string, FrigateSession>;
-  /** Which release's `/profile` check to apply; see the file comment. Default "0.18". */
+  /** The Frigate release whose `/profile` check applies (see the file comment); default "0.18". */
   frigateVersion?: "0.17" | "0.18";
   /** Camera names returned as `allowed_cameras` by `/profile`. */
   cameras?: string[];
@@ -221,7 +221,7 @@ function answerProfile(
 ): void {
   const user = request.header("remote-user");
   const role = request.header("remote-role");
-  // NOTE: Frigate accepts an empty remote-user value; the stand-in rejects it so an
+  // NOTE: Frigate accepts an empty remote-user value. The stand-in rejects it, so an
   // identity header that nginx set from an empty variable shows up as a 401.
   const missing = user === undefined || user === "";
   const anonymousRejected =

@@ -19,7 +19,7 @@ import type { WebSocketEchoHandle } from "./websocket-echo.ts";
 
 export const backends = ["frigate", "oauth2-proxy", "authelia", "authentik"] as const;
 
-/** Who authenticates: Frigate itself, or one of the forward-auth servers. */
+/** The authentication backend: Frigate itself, or one of the forward-auth servers. */
 export type Backend = (typeof backends)[number];
 
 export interface StartStandInsOptions {

@@ -1,7 +1,7 @@
 /**
  * The HTTP server under every stand-in: listens on 127.0.0.1, records each
  * request (raw headers with duplicates, the body's length and SHA-256), reads
- * the whole body before the stand-in answers, and closes every socket on
+ * the whole body before the stand-in responds, and closes every socket on
  * stop(), upgraded websockets included.
  */
 import { createHash } from "node:crypto";
@@ -30,7 +30,7 @@ export interface RecordedRequest {
   upgrade: boolean;
 }
 
-/** A recorded request plus what a handler needs to answer it. */
+/** A recorded request plus the body and header lookups a handler needs. */
 export interface StandInRequest extends RecordedRequest {
   body: Buffer;
   /** The request target parsed against the stand-in's own origin. */
@@ -41,11 +41,11 @@ export interface StandInRequest extends RecordedRequest {
   headerValues(name: string): string[];
 }
 
-/** Fault injection: slow answers and failing answers. */
+/** Fault injection settings: delayed responses and failing responses. */
 export interface Fault {
   /** Milliseconds to wait after the body has arrived and before answering. */
   delayMs?: number;
-  /** Answer every HTTP request with 500. */
+  /** Respond to every HTTP request with 500. */
   fail?: boolean;
 }
 

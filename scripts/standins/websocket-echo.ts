@@ -24,7 +24,7 @@ export interface WebSocketEchoOptions {
   /** Shown as `standIn` in every echo; for example "go2rtc", "mqtt-ws" or "jsmpeg". */
   name?: string;
   port?: number;
-  /** Applies to plain HTTP requests; upgrades are answered at once. */
+  /** Applies to plain HTTP requests only, because upgrades are accepted at once. */
   fault?: Fault;
 }
 

@@ -69,7 +69,7 @@ export function sha256Hex(data: Buffer | string): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
-/** A 1 KiB body with varied bytes, so a truncated or reordered body changes the checksum. */
+/** Returns a 1 KiB body of varied bytes, so a truncated or reordered body changes the checksum. */
 export function makeKilobyteBody(): Buffer {
   return Buffer.from(Array.from({ length: 1024 }, (_, index) => (index * 7 + 3) % 256));
 }

@@ -224,11 +224,18 @@ export function buildPortalRedirect(portal: URL, target: Target): string {
   if (target.method) parameters.set("rm", target.method);
 
   const query = [...parameters.entries()]
-    .sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0))
+    .sort(([left], [right]) => compareCodeUnits(left, right))
     .map(([key, value]) => `${escapeQueryComponent(key)}=${escapeQueryComponent(value)}`)
     .join("&");
   const path = portal.pathname === "" ? "/" : portal.pathname;
   return `${portal.protocol}//${portal.host}${path}?${query}`;
+}
+
+/** Orders strings by UTF-16 code units, as Go's sort.Strings orders ASCII keys. */
+function compareCodeUnits(left: string, right: string): number {
+  if (left === right) return 0;
+
+  return left < right ? -1 : 1;
 }
 
 /** Escapes like Go's url.QueryEscape: only A-Z a-z 0-9 - _ . ~ stay, and space becomes `+`. */

@@ -21,9 +21,9 @@ export type AuthSessions = Record<string, AuthSession>;
 export interface AuthStandInOptions {
   port?: number;
   sessions?: AuthSessions;
-  /** Answer after this many milliseconds (the whole body is read first). */
+  /** Delay in milliseconds before each response; the whole body is read first. */
   delayMs?: number;
-  /** Answer every request with 500. */
+  /** Respond to every request with 500. */
   fail?: boolean;
 }
 
