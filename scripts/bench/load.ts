@@ -4,6 +4,7 @@
  * response arrived, for a fixed time.
  */
 import http from "node:http";
+import https from "node:https";
 
 export interface LoadOptions {
   port: number;
@@ -30,7 +31,11 @@ function percentile(sorted: number[], fraction: number): number {
 }
 
 export async function generateLoad(options: LoadOptions): Promise<LoadResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
+  const agent = new https.Agent({
+    keepAlive: true,
+    maxSockets: options.connections,
+    rejectUnauthorized: false,
+  });
   const latencies: number[] = [];
   let errors = 0;
   let nonSuccess = 0;
@@ -40,7 +45,7 @@ export async function generateLoad(options: LoadOptions): Promise<LoadResult> {
   const once = () =>
     new Promise<void>((resolve) => {
       const sent = performance.now();
-      const request = http.request(
+      const request = https.request(
         {
           host: "127.0.0.1",
           port: options.port,
@@ -48,7 +53,7 @@ export async function generateLoad(options: LoadOptions): Promise<LoadResult> {
           agent,
           headers: { Host: "frigate.example.com", ...options.headers },
         },
-        (response) => {
+        (response: http.IncomingMessage) => {
           response.resume();
           response.on("end", () => {
             latencies.push(performance.now() - sent);

@@ -1,25 +1,23 @@
 /**
- * Starts the stand-ins one verify scenario needs: Frigate's API, go2rtc,
- * Frigate's event websocket, jsmpeg, and the scenario's auth server.
+ * Starts the stand-ins one verify scenario needs (Frigate's API, go2rtc,
+ * Frigate's event websocket, jsmpeg and the scenario's auth server) with the
+ * scenario's users as sessions.
  */
 import type { Scenario, ScenarioUser } from "../verify/scenarios/index.ts";
-import { authentikCookie, startAuthentik } from "./auth/authentik.ts";
-import { autheliaCookie, startAuthelia } from "./auth/authelia.ts";
-import { oauth2ProxyCookie, startOAuth2Proxy } from "./auth/oauth2-proxy.ts";
-import type { SessionMap } from "./auth/session-users.ts";
-import { startFrigateApi, type FrigateSession } from "./frigate-api.ts";
-import type { StandIn } from "./server.ts";
-import { startWebsocketEcho } from "./websocket-echo.ts";
+import type { AuthSessions } from "./auth/session.ts";
+import type { FrigateSession } from "./frigate-api.ts";
+import { startStandIns as startBackend, stopAll as stopStandIns } from "./index.ts";
+import type { StandInHandle } from "./server.ts";
 
 export const frigateTokenCookie = "frigate_token";
 
 export interface StandInSet {
-  frigateApi: StandIn;
-  go2rtc: StandIn;
-  mqttWebsocket: StandIn;
-  jsmpeg: StandIn;
+  frigateApi: StandInHandle;
+  go2rtc: StandInHandle;
+  mqttWebsocket: StandInHandle;
+  jsmpeg: StandInHandle;
   /** The forward-auth server; Frigate's API in Frigate mode. */
-  auth: StandIn;
+  auth: StandInHandle;
   /** The Cookie header that carries a user's session. */
   sessionHeaders(user: ScenarioUser): Record<string, string>;
   /** Stops every stand-in that is still running. */
@@ -33,90 +31,47 @@ export interface StartStandInsOptions {
   autheliaPortal?: string;
 }
 
-function sessionMap(scenario: Scenario): SessionMap {
-  const map: SessionMap = {};
-  for (const user of [scenario.users.admin, scenario.users.viewer]) {
-    map[user.session] = {
-      subject: user.subject,
-      username: user.username,
-      email: user.email,
-      name: user.name,
-      groups: user.groups,
-    };
-  }
-  return map;
-}
-
-function cookieName(scenario: Scenario): string {
-  switch (scenario.backend) {
-    case "oauth2-proxy":
-      return oauth2ProxyCookie;
-    case "authelia":
-      return autheliaCookie;
-    case "authentik":
-      return authentikCookie;
-    case "frigate":
-      return frigateTokenCookie;
-  }
+function scenarioUsers(scenario: Scenario): ScenarioUser[] {
+  return [scenario.users.admin, scenario.users.viewer];
 }
 
 export async function startStandIns(
   scenario: Scenario,
   options: StartStandInsOptions,
 ): Promise<StandInSet> {
-  const started: StandIn[] = [];
-  const track = async (server: Promise<StandIn>) => {
-    const handle = await server;
-    started.push(handle);
-    return handle;
-  };
-  const stopAll = async () => {
-    await Promise.all(started.map((server) => server.stop()));
-    started.length = 0;
-  };
-
-  try {
-    const frigateSessions: Record<string, FrigateSession> = {};
-    for (const user of [scenario.users.admin, scenario.users.viewer]) {
-      frigateSessions[user.session] = { user: user.username, role: user.expectedRole };
-    }
-
-    const frigateApi = await track(
-      startFrigateApi({ sessions: frigateSessions, internalPort: options.internalPort }),
-    );
-    const go2rtc = await track(startWebsocketEcho("go2rtc"));
-    const mqttWebsocket = await track(startWebsocketEcho("frigate-mqtt-ws"));
-    const jsmpeg = await track(startWebsocketEcho("jsmpeg"));
-
-    const sessions = sessionMap(scenario);
-    let auth: StandIn;
-    switch (scenario.backend) {
-      case "oauth2-proxy":
-        auth = await track(startOAuth2Proxy({ sessions }));
-        break;
-      case "authelia":
-        auth = await track(startAuthelia({ sessions, portalUrl: options.autheliaPortal }));
-        break;
-      case "authentik":
-        auth = await track(startAuthentik({ sessions }));
-        break;
-      case "frigate":
-        auth = frigateApi;
-        break;
-    }
-
-    const cookie = cookieName(scenario);
-    return {
-      frigateApi,
-      go2rtc,
-      mqttWebsocket,
-      jsmpeg,
-      auth,
-      sessionHeaders: (user) => ({ Cookie: `${cookie}=${user.session}` }),
-      stopAll,
+  const sessions: AuthSessions = {};
+  const frigateSessions: Record<string, FrigateSession> = {};
+  for (const user of scenarioUsers(scenario)) {
+    // Authelia names the user by its username; oauth2-proxy and authentik by
+    // the OIDC subject, with the readable name as preferred username.
+    sessions[user.session] = {
+      user: scenario.backend === "authelia" ? user.username : user.subject,
+      preferredUsername: user.username,
+      email: user.email || undefined,
+      name: user.name || undefined,
+      groups: user.groups,
     };
-  } catch (error) {
-    await stopAll();
-    throw error;
+    frigateSessions[user.session] = { user: user.username, role: user.expectedRole };
   }
+
+  const set = await startBackend(scenario.backend, {
+    sessions,
+    frigateApi: {
+      sessions: frigateSessions,
+      config: { networking: { listen: { internal: options.internalPort } } },
+    },
+    authelia: { portalUrl: options.autheliaPortal },
+  });
+
+  const auth = set.auth ?? set.frigateApi;
+  const cookie = set.auth?.cookieName ?? frigateTokenCookie;
+  return {
+    frigateApi: set.frigateApi,
+    go2rtc: set.go2rtc,
+    mqttWebsocket: set.mqttWebSocket,
+    jsmpeg: set.jsmpeg,
+    auth,
+    sessionHeaders: (user) => ({ Cookie: `${cookie}=${user.session}` }),
+    stopAll: () => stopStandIns(set),
+  };
 }

@@ -1,31 +1,72 @@
 /**
- * Stand-in for Frigate's API (the FastAPI app on 127.0.0.1:5001, Frigate
- * 0.16/0.17). nginx strips the /api prefix, so paths arrive as /stats,
- * /config, /profile, /auth and so on.
+ * Stand-in for Frigate's FastAPI app (the upstream on 127.0.0.1:5001 that
+ * nginx reaches after stripping the `/api` prefix).
  *
- * Contract, from blakeblackshear/frigate frigate/api/auth.py and the nginx
- * configuration in docker/main/rootfs/usr/local/nginx/conf/:
- * - The API itself does no authentication and trusts the Remote-User and
- *   Remote-Role request headers; every response here echoes the request as JSON
- *   (Content-Type application/json, which nginx caches).
- * - /profile returns 401 when Remote-User is empty or "anonymous", else the
- *   user name and role.
- * - /auth, with Frigate's own login enabled, accepts only Frigate's JWT, from
- *   the frigate_token cookie or an Authorization Bearer token, and returns 202
- *   with remote-user and remote-role response headers, or 401. A request whose
- *   X-Server-Port is the internal port gets anonymous/admin.
- *   NOTE: tokens here are opaque strings from the sessions map, not signed
- *   JWTs, and Frigate's proxy mode of /auth is not imitated.
+ * Contract, read in blakeblackshear/frigate at tags v0.17.2 and
+ * v0.18.0-beta1, frigate/api/auth.py, frigate/config/proxy.py,
+ * frigate/config/auth.py and frigate/config/network.py:
+ *
+ * - `GET /auth` answers 202 with response headers `remote-user` and
+ *   `remote-role`, or 401. The checks run in this order:
+ *   1. An `X-Server-Port` header equal to the internal port (`networking.listen.internal`,
+ *      5000 by default; v0.17 hard-codes 5000) gives `anonymous`/`admin`. A value that is
+ *      not an integer makes Frigate's `int()` raise, so the answer is 500.
+ *   2. When `proxy.auth_secret` is set, `X-Proxy-Secret` must equal it, or 401. This
+ *      check runs whether `auth.enabled` is true or false.
+ *   3. With `auth.enabled: false` (proxy mode) the user is the header named by
+ *      `proxy.header_map.user` ("viewer" when that option is unset or the header is
+ *      missing), and the role comes from `resolve_role`: the header named by
+ *      `proxy.header_map.role`, split on `proxy.separator`, mapped through
+ *      `proxy.header_map.role_map` when one is set (admin wins), else matched against
+ *      the role names directly (lower-cased); otherwise `proxy.default_role` if it is a
+ *      known role, else "viewer".
+ *   4. With `auth.enabled: true` only Frigate's JWT counts: `Authorization: Bearer <t>`
+ *      first, then the cookie named by `auth.cookie_name` (`frigate_token`). Failure is
+ *      401 with `location: /login`. The stand-in looks tokens up in a sessions map
+ *      instead of verifying a signed JWT.
+ * - `GET /profile` needs a `remote-user` request header (401 otherwise) and returns
+ *   `{username, role, allowed_cameras}`. From v0.18 a request whose role is not
+ *   `admin` is also rejected when the user is `anonymous`.
+ * - Every other path returns 200 with the JSON echo of the request.
  */
-import {
-  cookieValue,
-  echoOf,
-  headerValues,
-  sendJson,
-  startStandIn,
-  type StandIn,
-} from "./server.ts";
+import type http from "node:http";
 
+import { readCookie } from "./cookies.ts";
+import { describeRequest, sendJson } from "./echo.ts";
+import { sendEmpty, sendText, startStandIn } from "./server.ts";
+import type { Fault, StandInHandle, StandInRequest } from "./server.ts";
+
+/** The Frigate configuration keys the stand-in reads, under Frigate's own names. */
+export interface FrigateAuthConfig {
+  auth?: {
+    /** Frigate's default is true. */
+    enabled?: boolean;
+    /** Frigate's default is `frigate_token`. */
+    cookie_name?: string;
+    /** Custom role names; `admin` and `viewer` always exist. */
+    roles?: string[];
+  };
+  proxy?: {
+    header_map?: {
+      user?: string;
+      role?: string;
+      role_map?: Record<string, string[]>;
+    };
+    /** One character; Frigate's default is `,`. */
+    separator?: string;
+    /** Frigate's default is `viewer`. */
+    default_role?: string;
+    auth_secret?: string;
+  };
+  networking?: {
+    listen?: {
+      /** Frigate's default is 5000. */
+      internal?: number;
+    };
+  };
+}
+
+/** A Frigate login: what the JWT's `sub` and `role` claims would carry. */
 export interface FrigateSession {
   user: string;
   role: string;
@@ -33,63 +74,178 @@ export interface FrigateSession {
 
 export interface FrigateApiOptions {
   port?: number;
-  /** JWT value → identity, for Frigate's own /auth. */
+  fault?: Fault;
+  config?: FrigateAuthConfig;
+  /** Token (cookie value or Bearer token) to the login it stands for. */
   sessions?: Record<string, FrigateSession>;
-  /** Frigate's internal port, whose requests are admin (5000 in Frigate). */
-  internalPort?: number;
+  /** The Frigate release whose `/profile` check applies (see the file comment); default "0.18". */
+  frigateVersion?: "0.17" | "0.18";
+  /** Camera names returned as `allowed_cameras` by `/profile`. */
+  cameras?: string[];
 }
 
-function bearerToken(header: string | undefined): string | undefined {
-  const match = /^Bearer\s+(\S+)$/i.exec(header ?? "");
-  return match?.[1];
-}
+export type FrigateApiHandle = StandInHandle;
 
-export function startFrigateApi(options: FrigateApiOptions = {}): Promise<StandIn> {
-  const sessions = options.sessions ?? {};
-  const internalPort = String(options.internalPort ?? 5000);
-
+/** Starts the Frigate API stand-in. */
+export function startFrigateApi(options: FrigateApiOptions = {}): Promise<FrigateApiHandle> {
+  const name = "frigate-api";
   return startStandIn({
-    name: "frigate-api",
+    name,
     port: options.port,
-    handler: ({ recorded }, response) => {
-      const path = recorded.path.split("?")[0];
-
-      if (path === "/auth") {
-        if (headerValues(recorded, "x-server-port")[0] === internalPort) {
-          response.writeHead(202, { "remote-user": "anonymous", "remote-role": "admin" });
-          response.end();
-          return;
-        }
-
-        const token =
-          cookieValue(recorded, "frigate_token") ??
-          bearerToken(headerValues(recorded, "authorization")[0]);
-        const session = token === undefined ? undefined : sessions[token];
-        if (session === undefined) {
-          sendJson(response, 401, { success: false, message: "Authentication required" });
-          return;
-        }
-
-        response.writeHead(202, { "remote-user": session.user, "remote-role": session.role });
-        response.end();
+    fault: options.fault,
+    handleRequest: (request, response) => {
+      const pathname = request.url.pathname;
+      if (pathname === "/auth") {
+        answerAuth(options, request, response);
         return;
       }
 
-      if (path === "/profile") {
-        const user = headerValues(recorded, "remote-user")[0] ?? "";
-        if (user === "" || user === "anonymous") {
-          sendJson(response, 401, { message: "No user" });
-          return;
-        }
-        sendJson(response, 200, {
-          username: user,
-          role: headerValues(recorded, "remote-role")[0] ?? null,
-          ...echoOf(recorded),
-        });
+      if (pathname === "/profile") {
+        answerProfile(name, options, request, response);
         return;
       }
 
-      sendJson(response, 200, echoOf(recorded));
+      sendJson(response, 200, describeRequest(name, request));
     },
   });
+}
+
+function answerAuth(
+  options: FrigateApiOptions,
+  request: StandInRequest,
+  response: http.ServerResponse,
+): void {
+  // FastAPI registers `/auth` for GET only.
+  if (request.method !== "GET") {
+    sendJson(response, 405, { detail: "Method Not Allowed" }, { allow: "GET" });
+    return;
+  }
+
+  const config = options.config ?? {};
+  const internalPort = config.networking?.listen?.internal ?? 5000;
+  const serverPort = parsePythonInt(request.header("x-server-port") ?? "0");
+  if (serverPort === undefined) {
+    sendText(response, 500, "Internal Server Error");
+    return;
+  }
+
+  if (serverPort === internalPort) {
+    sendEmpty(response, 202, { "remote-user": "anonymous", "remote-role": "admin" });
+    return;
+  }
+
+  const secret = config.proxy?.auth_secret;
+  if (secret !== undefined && (request.header("x-proxy-secret") ?? "") !== secret) {
+    sendEmpty(response, 401);
+    return;
+  }
+
+  if (config.auth?.enabled === false) {
+    const userHeader = config.proxy?.header_map?.user;
+    const user = userHeader ? (request.header(userHeader) ?? "viewer") : "viewer";
+    const role = resolveRole(request, config);
+    sendEmpty(response, 202, { "remote-user": user, "remote-role": role });
+    return;
+  }
+
+  const session = findSession(options, request);
+  if (!session) {
+    sendEmpty(response, 401, { location: "/login" });
+    return;
+  }
+
+  sendEmpty(response, 202, { "remote-user": session.user, "remote-role": session.role });
+}
+
+function findSession(
+  options: FrigateApiOptions,
+  request: StandInRequest,
+): FrigateSession | undefined {
+  const sessions = options.sessions ?? {};
+  const authorization = request.header("authorization");
+  let token: string | undefined;
+  if (authorization?.startsWith("Bearer ")) {
+    token = authorization.slice("Bearer ".length);
+  } else {
+    const cookieName = options.config?.auth?.cookie_name ?? "frigate_token";
+    token = readCookie(request, cookieName);
+  }
+
+  if (token === undefined || !Object.hasOwn(sessions, token)) return undefined;
+
+  return sessions[token];
+}
+
+/** Frigate's `resolve_role`, with the configured roles in a fixed order. */
+export function resolveRole(request: StandInRequest, config: FrigateAuthConfig): string {
+  const proxy = config.proxy ?? {};
+  const configRoles = [...(config.auth?.roles ?? []), "admin", "viewer"];
+  const defaultRole = proxy.default_role ?? "viewer";
+  const validatedDefault = configRoles.includes(defaultRole) ? defaultRole : "viewer";
+  const separator = proxy.separator ?? ",";
+
+  const roleHeader = proxy.header_map?.role;
+  if (!roleHeader) return validatedDefault;
+
+  const rawValue = request.header(roleHeader) ?? "";
+  if (!rawValue) return validatedDefault;
+
+  const parts = rawValue
+    .split(separator)
+    .map((part) => part.trim())
+    .filter((part) => part !== "");
+
+  const roleMap = proxy.header_map?.role_map ?? {};
+  if (Object.keys(roleMap).length > 0) {
+    const matched = new Set(
+      Object.entries(roleMap)
+        .filter(([, groups]) => groups.some((group) => parts.includes(group)))
+        .map(([role]) => role),
+    );
+    if (matched.has("admin")) return "admin";
+
+    // NOTE: Frigate picks from a Python set, so its choice among several matched
+    // custom roles is unordered; the stand-in takes the first in configuration order.
+    return configRoles.find((role) => matched.has(role)) ?? validatedDefault;
+  }
+
+  const named = parts.map((part) => part.toLowerCase());
+  return configRoles.find((role) => named.includes(role)) ?? validatedDefault;
+}
+
+function answerProfile(
+  name: string,
+  options: FrigateApiOptions,
+  request: StandInRequest,
+  response: http.ServerResponse,
+): void {
+  const user = request.header("remote-user");
+  const role = request.header("remote-role");
+  // NOTE: Frigate accepts an empty remote-user value. The stand-in rejects it, so an
+  // identity header that nginx set from an empty variable shows up as a 401.
+  const missing = user === undefined || user === "";
+  const anonymousRejected =
+    (options.frigateVersion ?? "0.18") === "0.18" && role !== "admin" && user === "anonymous";
+  if (missing || anonymousRejected) {
+    sendJson(response, 401, {
+      ...describeRequest(name, request),
+      detail: "Authentication required",
+    });
+    return;
+  }
+
+  sendJson(response, 200, {
+    ...describeRequest(name, request),
+    username: user,
+    role: role ?? "viewer",
+    allowed_cameras: options.cameras ?? [],
+  });
+}
+
+/** Parses a header the way Python's int() parses a string, or returns undefined. */
+function parsePythonInt(value: string): number | undefined {
+  const text = value.trim().replaceAll(/(?<=\d)_(?=\d)/g, "");
+  if (!/^[+-]?\d+$/.test(text)) return undefined;
+
+  return Number.parseInt(text, 10);
 }

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import http from "node:http";
+import https from "node:https";
 import type { Socket } from "node:net";
 
 export interface ProbeRequest {
@@ -15,6 +16,8 @@ export interface ProbeRequest {
   headers?: Record<string, string>;
   body?: Buffer;
   timeoutMs: number;
+  /** Speak TLS; the test certificate is self-signed, so it is not verified. */
+  tls?: boolean;
 }
 
 export interface ProbeResponse {
@@ -59,9 +62,11 @@ export function sendRequest(request: ProbeRequest): Promise<ProbeResponse> {
     };
     if (request.body !== undefined) headers["Content-Length"] = request.body.length;
 
-    const outgoing = http.request({
+    const outgoing = (request.tls ? https : http).request({
       host: "127.0.0.1",
       port: request.port,
+      servername: request.tls ? "frigate.example.com" : undefined,
+      rejectUnauthorized: false,
       method: request.method ?? "GET",
       path: request.path,
       headers,
@@ -95,9 +100,11 @@ export function sendUpgrade(request: ProbeRequest): Promise<ProbeResponse> {
   const started = performance.now();
 
   return new Promise((resolve, reject) => {
-    const outgoing = http.request({
+    const outgoing = (request.tls ? https : http).request({
       host: "127.0.0.1",
       port: request.port,
+      servername: request.tls ? "frigate.example.com" : undefined,
+      rejectUnauthorized: false,
       method: "GET",
       path: request.path,
       agent: false,

@@ -29,7 +29,7 @@ export type StandInRole = "frigate-api" | "go2rtc" | "mqtt-ws" | "jsmpeg";
 export interface MatrixEnvironment {
   scenario: Scenario;
   mode: Mode;
-  /** nginx's main listener on 127.0.0.1. */
+  /** nginx's main listener on 127.0.0.1, speaking TLS. */
   port: number;
   /** nginx's internal listener (Frigate's 127.0.0.1:5000) on 127.0.0.1. */
   internalPort: number;
@@ -149,11 +149,13 @@ async function send(
   headers: Record<string, string>,
   body: Buffer | undefined,
 ): Promise<ProbeResponse> {
-  const port = probe.check.request.internal ? environment.internalPort : environment.port;
+  const internal = probe.check.request.internal === true;
+  const port = internal ? environment.internalPort : environment.port;
+  const tls = !internal;
   const timeoutMs = Math.max(5_000, (probe.check.expect.maxSeconds ?? 0) * 1000 + 3_000);
 
   if (probe.check.request.websocket) {
-    return sendUpgrade({ port, path: probe.path.path, headers, timeoutMs });
+    return sendUpgrade({ port, path: probe.path.path, headers, timeoutMs, tls });
   }
   return sendRequest({
     port,
@@ -162,6 +164,7 @@ async function send(
     headers,
     body,
     timeoutMs,
+    tls,
   });
 }
 
@@ -304,6 +307,7 @@ async function runSequence(environment: MatrixEnvironment, probe: Probe): Promis
     try {
       response = await sendRequest({
         port: environment.port,
+        tls: true,
         path: probe.path.path,
         headers: environment.sessionHeaders(user),
         timeoutMs: 5_000,

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
+import { runCommand } from "../lib/exec.ts";
 import { log, type Logger } from "../lib/log.ts";
 import { evaluateVhost, type GeneratedVhost, type GeneratorInput } from "../nix/evaluate.ts";
 import { renderNginxConfig } from "../nginx/render.ts";
@@ -58,8 +59,54 @@ export function redirectAuthUrl(url: string | null | undefined, standInUrl: stri
   return `${standInUrl}${parsed.pathname}${parsed.search}`;
 }
 
+/** A self-signed certificate for the main listener, as files in the nginx prefix. */
+export interface TestCertificate {
+  certificate: string;
+  key: string;
+}
+
+/**
+ * Creates a throwaway certificate for frigate.example.com. The main listener
+ * speaks TLS because forward-auth servers build the return URL from
+ * X-Original-URL, which carries nginx's $scheme, and Authelia rejects targets
+ * that are not https.
+ */
+export async function createTestCertificate(
+  directory: string,
+  logger: Logger,
+): Promise<TestCertificate> {
+  const certificate = path.join(directory, "frigate.example.com.crt");
+  const key = path.join(directory, "frigate.example.com.key");
+  await runCommand(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-days",
+      "2",
+      "-subj",
+      `/CN=${hostname}`,
+      "-keyout",
+      key,
+      "-out",
+      certificate,
+    ],
+    { logger, quiet: true, hint: "install openssl (Debian: apt-get install openssl)" },
+  );
+  return { certificate, key };
+}
+
 /** Builds the services.nginx values around the generated vhost, as the stock Frigate module sets them. */
-export function buildNginxConfig(generated: GeneratedVhost, listenPort: number): NginxConfig {
+export function buildNginxConfig(
+  generated: GeneratedVhost,
+  listenPort: number,
+  tls?: TestCertificate,
+): NginxConfig {
   return {
     recommendedProxySettings: true,
     recommendedGzipSettings: true,
@@ -71,8 +118,11 @@ export function buildNginxConfig(generated: GeneratedVhost, listenPort: number):
     appendConfig: "",
     virtualHosts: {
       [hostname]: {
-        listen: [{ addr: "127.0.0.1", port: listenPort }],
-        extraConfig: generated.virtualHost.extraConfig,
+        listen: [{ addr: "127.0.0.1", port: listenPort, ssl: tls !== undefined }],
+        // NixOS writes these from the vhost's sslCertificate options.
+        extraConfig:
+          (tls ? `ssl_certificate ${tls.certificate};\nssl_certificate_key ${tls.key};\n` : "") +
+          generated.virtualHost.extraConfig,
         locations: generated.virtualHost.locations,
       },
     },
@@ -150,7 +200,8 @@ export async function startVerifyEnvironment(
     if (options.mutate) generated = options.mutate(generated);
 
     const environment = prefixEnvironment(directories.nginxPrefix);
-    const rendered = renderNginxConfig(buildNginxConfig(generated, listenPort), environment);
+    const tls = await createTestCertificate(directories.nginxPrefix, logger);
+    const rendered = renderNginxConfig(buildNginxConfig(generated, listenPort, tls), environment);
     const capabilities = await nginxCapabilities(nginxBinary, logger);
     const { text, neutralised } = neutraliseDirectives(rendered.main, capabilities);
     reportNeutralised(logger, neutralised);
@@ -177,7 +228,7 @@ export async function startVerifyEnvironment(
       authServer: set.auth,
       sessionHeaders: set.sessionHeaders,
       setAuthDelay: (milliseconds) => {
-        set.auth.delayMs = milliseconds;
+        set.auth.setFault({ delayMs: milliseconds });
       },
       stopAuthServer: () => set.auth.stop(),
     };
