@@ -8,7 +8,20 @@ let
   parsed = builtins.fromJSON input;
   nginx = parsed.nginx or { };
   settings = parsed.settings or { };
+
+  # The option names of services.frigate.nginx; `reverseProxy` has its own check.
+  knownOptions = [
+    "authRequestUrl"
+    "authRequestTimeout"
+    "signInUrl"
+    "signOutUrl"
+    "reverseProxy"
+  ];
+  unknownOptions = builtins.filter (name: !(builtins.elem name knownOptions)) (builtins.attrNames nginx);
 in
+if unknownOptions != [ ] then
+  throw "services.frigate.nginx: unknown option ${builtins.toJSON unknownOptions}; known options are ${builtins.toJSON knownOptions}"
+else
 import ./vhost.nix (
   nginx
   // {

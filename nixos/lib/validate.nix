@@ -35,9 +35,14 @@ rec {
   # quotes, backslashes, '$', ';', braces and control characters are excluded.
   groupNamePattern = "[A-Za-z0-9_.@+=:/ -]+";
 
-  # URLs end up unquoted in proxy_pass and return directives.
-  urlPattern = "https?://[^][:space:];{}\"'$\\\\#<>]+";
-  pathPattern = "/[^][:space:];{}\"'$\\\\#<>]*";
+  # URLs end up unquoted in proxy_pass and return directives, so besides
+  # their shape they exclude spaces, quotes, ';', braces, '$' and '#'. The
+  # host is a name, an IPv4 address or a bracketed IPv6 address; user
+  # information (user@host) is not accepted because nginx's proxy_pass
+  # rejects it.
+  pathCharacters = "[^][:space:];{}\"'$\\\\#<>]";
+  urlPattern = "https?://([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+])(:[0-9]{1,5})?(/${pathCharacters}*)?";
+  pathPattern = "/${pathCharacters}*";
 
   separators = [
     ","
@@ -89,12 +94,20 @@ rec {
     else
       invalid option value "use one character of ${toJSON separators}";
 
+  urlPort =
+    value:
+    let
+      port = match "https?://[^/]*[^]/:]:([0-9]+)(/.*)?|https?://\\[[^]]*]:([0-9]+)(/.*)?" value;
+      digits = if port == null then null else if builtins.elemAt port 0 != null then builtins.elemAt port 0 else builtins.elemAt port 2;
+    in
+    if digits == null then 0 else builtins.fromJSON digits;
+
   url =
     option: value:
-    if matches urlPattern value then
+    if matches urlPattern value && urlPort value <= 65535 then
       value
     else
-      invalid option value "use an absolute http:// or https:// URL without spaces, quotes, ';', '{', '}' or '$'";
+      invalid option value "use an absolute http:// or https:// URL such as \"http://127.0.0.1:4180/oauth2/auth\": a host name, IPv4 address or [IPv6] address, an optional port up to 65535, no user@, and no spaces, quotes, ';', '{', '}', '$' or '#'";
 
   optionalUrl = option: value: if value == null then null else url option value;
 

@@ -236,8 +236,9 @@ let
     proxy_buffers 64 256k;
   '';
 
-  getOnly = ''
-    limit_except GET {
+  # limit_except names the methods allowed besides HEAD (allowed with GET).
+  allowOnly = method: ''
+    limit_except ${method} {
       deny all;
     }
   '';
@@ -305,10 +306,10 @@ let
     '';
   };
 
-  go2rtc = path: extra: {
+  go2rtc = method: path: {
     proxyPass = "http://frigate-go2rtc${path}";
     proxyWebsockets = true;
-    extraConfig = proxyTuning + getOnly + extra;
+    extraConfig = proxyTuning + allowOnly method;
   };
 
   locations = {
@@ -353,12 +354,13 @@ let
 
     # Frigate's own login form and its first-run check must answer without a
     # session.
-    "/api/login" = public {
+    # Exact matches, so that no other path under them becomes public.
+    "= /api/login" = public {
       proxyPass = "http://frigate-api";
       extraConfig = proxyTuning + stripApiPrefix;
     };
 
-    "/api/auth/first_time_login" = public {
+    "= /api/auth/first_time_login" = public {
       proxyPass = "http://frigate-api";
       extraConfig = proxyTuning + stripApiPrefix;
     };
@@ -367,7 +369,11 @@ let
     # would leave the SSO session, so it goes to the SSO's sign-out URL.
     "= /api/logout" =
       if signOut != null then
-        public { return = "302 ${signOut}"; }
+        public {
+          return = "302 ${signOut}";
+          # A relative Location keeps the browser's scheme and host.
+          extraConfig = "absolute_redirect off;";
+        }
       else
         public {
           proxyPass = "http://frigate-api";
@@ -381,10 +387,11 @@ let
     };
 
     # go2rtc's API; the UI reads its version from here.
-    "/api/go2rtc/api" = protected "api" (go2rtc "/api" "");
+    "/api/go2rtc/api" = protected "api" (go2rtc "GET" "/api");
 
-    # Home Assistant's Frigate integration adds WebRTC candidates here.
-    "/api/go2rtc/webrtc" = protected "api" (go2rtc "/api/webrtc" "");
+    # Home Assistant's Frigate integration posts WebRTC offers and candidates
+    # here (POST only, as in Frigate's own nginx.conf).
+    "/api/go2rtc/webrtc" = protected "api" (go2rtc "POST" "/api/webrtc");
 
     # HLS playback of recordings, built by the vod module from /api/vod/.
     "/vod/" = protected "api" {
@@ -451,12 +458,12 @@ let
     };
 
     # Live views over MSE; the Home Assistant Lovelace card uses this path.
-    "/live/mse/api/ws" = protected "api" (go2rtc "/api/ws" "");
+    "/live/mse/api/ws" = protected "api" (go2rtc "GET" "/api/ws");
 
-    "/live/webrtc/api/ws" = protected "api" (go2rtc "/api/ws" "");
+    "/live/webrtc/api/ws" = protected "api" (go2rtc "GET" "/api/ws");
 
     # go2rtc's own WebRTC player page.
-    "/live/webrtc/webrtc.html" = protected "api" (go2rtc "/webrtc.html" "");
+    "/live/webrtc/webrtc.html" = protected "api" (go2rtc "GET" "/webrtc.html");
 
     # The auth subrequest target. Only nginx reaches it (`internal`).
     "/auth" = authLocation;
@@ -649,9 +656,17 @@ let
       default ${authValueOrEmpty "frigate_auth_user"};
     }
 
+    # An auth answer that names no user carries no role either: Frigate
+    # trusts Remote-Role on its own, so the default role must not turn an
+    # anonymous 2xx (a bypass rule, a public path) into a session.
+    map $frigate_remote_user $frigate_role_if_user {
+      "" "";
+      default $frigate_role;
+    }
+
     map $server_port $frigate_remote_role {
       ${toString port.internal} admin;
-      default $frigate_role;
+      default $frigate_role_if_user;
     }
   '';
 

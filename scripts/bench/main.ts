@@ -21,6 +21,18 @@ import { generateLoad, type LoadResult } from "./load.ts";
 
 const benchmarkPath = "/api/stats";
 
+const benchUsage = `usage: npm run bench -- [options]
+
+Times one full verify matrix (oauth2-proxy) and compares the throughput of
+GET ${"/api/stats"} with and without the auth subrequest, through real nginx.
+
+options:
+  --runs N          matrix runs; the median is reported (default 3)
+  --seconds N       length of each throughput run, in seconds (default 5)
+  --connections N   keep-alive connections of the load generator (default 16)
+  --out FILE        also write the figures as JSON
+  -h, --help        show this help`;
+
 /** Removes the auth subrequest from /api/stats, for the baseline without auth. */
 function withoutAuth(vhost: GeneratedVhost): GeneratedVhost {
   const copy = structuredClone(vhost);
@@ -77,16 +89,28 @@ async function measureThroughput(
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      runs: { type: "string" },
-      seconds: { type: "string" },
-      connections: { type: "string" },
-      out: { type: "string" },
-    },
-    strict: true,
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        runs: { type: "string" },
+        seconds: { type: "string" },
+        connections: { type: "string" },
+        out: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      allowPositionals: false,
+      strict: true,
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message, { hint: "run `npm run bench -- --help`" });
+  }
+
+  if (values.help) {
+    log.result(benchUsage);
+    return 0;
+  }
   const runs = positiveInteger("runs", values.runs, 3);
   const seconds = positiveInteger("seconds", values.seconds, 5);
   const connections = positiveInteger("connections", values.connections, 16);

@@ -21,6 +21,8 @@ export interface CasePath {
   kind: PathKind;
   upstream: UpstreamName;
   vm: boolean;
+  /** Method for checks that name none (a POST-only location); GET by default. */
+  method?: string;
 }
 
 export interface CaseCheck {
@@ -118,12 +120,12 @@ export function expandProbes(cases: CaseFile, mode: Mode, clientMaxBodySize: num
         check.kinds.includes(entry.kind) &&
         (check.only === undefined || check.only.includes(entry.path)),
     );
-    const methods = check.request.methods ?? ["GET"];
     const sizes = (check.request.bodyBytes ?? [0]).map((entry) =>
       resolveBodyBytes(entry, clientMaxBodySize),
     );
 
     for (const entry of paths) {
+      const methods = check.request.methods ?? [entry.method ?? "GET"];
       for (const method of methods) {
         for (const bodyBytes of sizes) {
           const withBody = check.request.bodyBytes !== undefined;

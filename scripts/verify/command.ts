@@ -94,7 +94,8 @@ export async function main(argv: string[]): Promise<number> {
     log.result(formatSummary(report));
   }
   log.info(`report: ${path.join(reportDir, "report.md")}`);
-  if (options.keep) log.info(`nginx prefix kept at ${prefix}`);
+  // A warning, so that --quiet and --json still show where the files are.
+  if (options.keep) log.warn(`nginx prefix kept at ${prefix}`);
 
   return report.failed === 0 ? 0 : 1;
 }

@@ -51,12 +51,16 @@ export interface VerifyOptions {
   onResult?: (result: ProbeResult, index: number, total: number) => void;
 }
 
-/** Replaces scheme, host and port of the user's auth URL with the stand-in's, keeping the path. */
+/**
+ * Replaces scheme, host and port of the user's auth URL with the stand-in's,
+ * keeping the rest byte for byte. The URL has already passed the generator's
+ * own validation, so it has the scheme://authority/path shape.
+ */
 export function redirectAuthUrl(url: string | null | undefined, standInUrl: string): string | null {
   if (!url) return null;
 
-  const parsed = new URL(url);
-  return `${standInUrl}${parsed.pathname}${parsed.search}`;
+  const match = /^https?:\/\/[^/]+(.*)$/s.exec(url);
+  return `${standInUrl}${match?.[1] ?? ""}`;
 }
 
 /** A self-signed certificate for the main listener, as files in the nginx prefix. */
@@ -173,6 +177,11 @@ export async function startVerifyEnvironment(
     const listenPort = await freePort();
     const internalPort = await freePort();
 
+    // The user's own values first, so that an invalid one is reported as
+    // written, before any address in it is replaced by a stand-in's.
+    logger.info("evaluating nixos/lib/vhost.nix with nix-instantiate");
+    await evaluateVhost({ nginx: { ...scenario.nginx }, settings: scenario.settings });
+
     logger.info(`starting stand-ins for ${scenario.title}`);
     standIns = await startStandIns(scenario, { internalPort, autheliaPortal });
 
@@ -195,7 +204,6 @@ export async function startVerifyEnvironment(
       },
     };
 
-    logger.info("evaluating nixos/lib/vhost.nix with nix-instantiate");
     let generated = await evaluateVhost(input);
     if (options.mutate) generated = options.mutate(generated);
 

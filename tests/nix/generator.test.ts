@@ -5,8 +5,8 @@ import { bundledScenarios, backendNames } from "../../scripts/verify/scenarios/i
 
 const formerlyNested = [
   "/api/vod/",
-  "/api/login",
-  "/api/auth/first_time_login",
+  "= /api/login",
+  "= /api/auth/first_time_login",
   "/api/stats",
   "/api/version",
 ];
@@ -232,6 +232,31 @@ const invalidInputs: { name: string; nginx: Record<string, unknown>; message: Re
     message: /nginx\.signInUrl: invalid value/,
   },
   {
+    name: "auth URL with user information",
+    nginx: { authRequestUrl: "http://user:pw@127.0.0.1:4180/oauth2/auth" },
+    message: /nginx\.authRequestUrl: invalid value "http:\/\/user:pw@/,
+  },
+  {
+    name: "auth URL without host",
+    nginx: { authRequestUrl: "http:///oauth2/auth" },
+    message: /nginx\.authRequestUrl: invalid value "http:\/\/\/oauth2\/auth"/,
+  },
+  {
+    name: "auth URL with port out of range",
+    nginx: { authRequestUrl: "http://127.0.0.1:99999/oauth2/auth" },
+    message: /nginx\.authRequestUrl: invalid value .*port up to 65535/,
+  },
+  {
+    name: "auth URL with fragment",
+    nginx: { authRequestUrl: "http://127.0.0.1:4180/oauth2/auth#x" },
+    message: /nginx\.authRequestUrl: invalid value "http:\/\/127\.0\.0\.1:4180\/oauth2\/auth#x"/,
+  },
+  {
+    name: "misspelt top-level option",
+    nginx: { sigInUrl: "/oauth2/sign_in" },
+    message: /services\.frigate\.nginx: unknown option \["sigInUrl"\]/,
+  },
+  {
     name: "two-character separator",
     nginx: { reverseProxy: { separator: ", " } },
     message: /nginx\.reverseProxy\.separator: invalid value ", "/,
@@ -242,6 +267,35 @@ const invalidInputs: { name: string; nginx: Record<string, unknown>; message: Re
     message: /reverseProxy: unknown setting \["userHeaders"\]/,
   },
 ];
+
+describe("generator details", () => {
+  it("accepts an IPv6 auth URL", async () => {
+    const vhost = await evaluateVhost({
+      nginx: { authRequestUrl: "https://[::1]:4180/oauth2/auth" },
+    });
+
+    expect(vhost.virtualHost.locations["/auth"]?.proxyPass).toBe("https://[::1]:4180/oauth2/auth");
+  });
+
+  it("sends no role without a user", () => {
+    expect(vhostOf("oauth2-proxy").appendHttpConfig).toMatch(
+      /map \$frigate_remote_user \$frigate_role_if_user \{\n\s+"" "";\n\s+default \$frigate_role;/,
+    );
+  });
+
+  it("allows only POST on go2rtc webrtc", () => {
+    expect(locationConfig(vhostOf("oauth2-proxy"), "/api/go2rtc/webrtc")).toMatch(
+      /limit_except POST \{\n\s+deny all;\n\}/,
+    );
+  });
+
+  it("matches public login paths exactly", () => {
+    const locations = vhostOf("oauth2-proxy").virtualHost.locations;
+
+    expect(locations).toHaveProperty(["= /api/login"]);
+    expect(locations).not.toHaveProperty(["/api/login"]);
+  });
+});
 
 describe("generator input validation", () => {
   it.each(invalidInputs)("rejects $name", async ({ nginx, message }) => {

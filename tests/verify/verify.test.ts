@@ -6,7 +6,9 @@
 import { describe, expect, it } from "vitest";
 
 import { Logger } from "../../scripts/lib/log.ts";
-import { runVerify } from "../../scripts/verify/pipeline.ts";
+import type { GeneratedVhost } from "../../scripts/nix/evaluate.ts";
+import { sendRequest } from "../../scripts/verify/http.ts";
+import { runVerify, startVerifyEnvironment } from "../../scripts/verify/pipeline.ts";
 import { backendNames, bundledScenarios } from "../../scripts/verify/scenarios/index.ts";
 import { loadCases } from "../../scripts/verify/cases.ts";
 import { brokenVariants } from "./broken-variants.ts";
@@ -66,5 +68,51 @@ describe("verify against broken vhosts", () => {
       const failed = report.results.filter((result) => result.checkId === check && !result.ok);
       expect(failed.length, `${variant.name} should fail ${check}`).toBeGreaterThan(0);
     }
+  });
+});
+
+describe("auth answer without a user", () => {
+  // oauth2-proxy leaves out empty claims, so this session's 202 names no user.
+  const scenario = structuredClone(bundledScenarios["oauth2-proxy"]);
+  scenario.users.viewer = { ...scenario.users.viewer, username: "", groups: [] };
+
+  async function roleSeenWithoutUser(mutate?: (vhost: GeneratedVhost) => GeneratedVhost) {
+    const environment = await startVerifyEnvironment({ scenario, logger: quiet, mutate });
+    try {
+      const response = await sendRequest({
+        port: environment.matrix.port,
+        tls: true,
+        path: "/api/config",
+        headers: {
+          ...environment.matrix.sessionHeaders(scenario.users.viewer),
+          "X-Cache-Bypass": "1",
+        },
+        timeoutMs: 5_000,
+      });
+      const frigate = environment.matrix.upstreams["frigate-api"].requests.at(-1);
+      const role = frigate?.headers.filter(([name]) => name.toLowerCase() === "remote-role");
+      return { status: response.status, role };
+    } finally {
+      await environment.stop();
+    }
+  }
+
+  it("sends Frigate no role", { timeout: 60_000 }, async () => {
+    const { status, role } = await roleSeenWithoutUser();
+
+    expect(status).toBe(200);
+    expect(role).toEqual([]);
+  });
+
+  it("sends the default role when broken", { timeout: 60_000 }, async () => {
+    const { role } = await roleSeenWithoutUser((vhost) => ({
+      ...vhost,
+      appendHttpConfig: vhost.appendHttpConfig.replace(
+        "default $frigate_role_if_user;",
+        "default $frigate_role;",
+      ),
+    }));
+
+    expect(role).toEqual([["Remote-Role", "admin"]]);
   });
 });
