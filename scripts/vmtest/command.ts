@@ -6,7 +6,7 @@
  * error and 3 when Nix, KVM or a system feature is missing.
  */
 import { execa } from "execa";
-import { mkdir } from "node:fs/promises";
+import { access, mkdir } from "node:fs/promises";
 import path from "node:path";
 
 import { exitCodes, UsageError } from "../lib/errors.ts";
@@ -16,6 +16,7 @@ import {
   checkKvm,
   checkSystemFeatures,
   defaultEnvironment,
+  EnvironmentError,
   findNix,
   parseSystemFeatures,
   type Environment,
@@ -51,6 +52,7 @@ export async function main(argv: string[], dependencies: VmTestDependencies = {}
   const cwd = dependencies.cwd ?? process.cwd();
 
   const context = await prepareNix(environment, cwd, logger);
+  await requireFlakeLock(cwd);
 
   const known = await listChecks(context);
   const names = selectChecks(options, known);
@@ -160,4 +162,19 @@ async function runInteractive(context: NixContext, name: string, reportDir: stri
     reject: false,
   });
   return result.exitCode ?? exitCodes.checksFailed;
+}
+
+/**
+ * Stops before Nix would try to lock the flake's inputs over the network:
+ * without flake.lock, `nix eval .#checks` fetches nixpkgs first.
+ */
+async function requireFlakeLock(cwd: string): Promise<void> {
+  try {
+    await access(path.join(cwd, "flake.lock"));
+  } catch {
+    throw new EnvironmentError(
+      `flake.lock is missing in ${cwd}, so nix would first download and lock nixpkgs`,
+      "run `nix flake lock` once on a machine that can reach GitHub (or `nix flake lock --override-input nixpkgs PATH` with a local nixpkgs), then rerun",
+    );
+  }
 }

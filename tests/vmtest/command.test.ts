@@ -1,4 +1,4 @@
-import { chmod, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 
@@ -140,6 +140,19 @@ describe("vm-test against a fake nix", () => {
     expect(result.stderr).toContain("hint: install Nix (see https://nixos.org/download)");
     expect(result.stdout).toBe("");
     expect(await recordedCalls(sandbox)).toEqual([]);
+  });
+
+  it("reports a missing flake.lock with exit 3", async () => {
+    const sandbox = await makeSandbox();
+    await rm(path.join(sandbox.dir, "flake.lock"));
+    const result = await runVmTest(sandbox, [], { scenario: "scenario-all-pass.json" });
+    const calls = await recordedCalls(sandbox);
+
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain("flake.lock is missing in");
+    expect(result.stderr).toContain("hint: run `nix flake lock` once");
+    expect(result.stdout).toBe("");
+    expect(calls.some((call) => call.includes("eval"))).toBe(false);
   });
 
   it("reports a missing KVM device with exit 3", async () => {

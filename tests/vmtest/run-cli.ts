@@ -31,6 +31,9 @@ export async function makeSandbox(): Promise<Sandbox> {
   await writeFile(nix, `#!/bin/sh\nexec '${process.execPath}' '${script}' "$@"\n`);
   await chmod(nix, 0o755);
 
+  // The driver refuses to run without a lock file; the fake nix never reads it.
+  await writeFile(path.join(dir, "flake.lock"), '{ "nodes": {}, "root": "root", "version": 7 }\n');
+
   const kvmDevice = path.join(dir, "kvm");
   await writeFile(kvmDevice, "");
   return { dir, binDir, emptyDir, kvmDevice, recordFile: path.join(dir, "nix-calls.jsonl") };
