@@ -66,6 +66,9 @@
           module = self.nixosModules.default;
         }
         // {
+          # NOTE: nixfmt was not available where these files were written, so
+          # they are formatted by hand in its style; if this check fails, run
+          # `nix fmt` once and commit the result.
           formatting = pkgs.runCommand "frigate-auth-formatting" { nativeBuildInputs = [ pkgs.nixfmt ]; } ''
             find ${nixFiles} -name '*.nix' -exec nixfmt --check {} +
             touch $out
