@@ -100,14 +100,17 @@ rec {
       port = match "https?://[^/]*[^]/:]:([0-9]+)(/.*)?|https?://\\[[^]]*]:([0-9]+)(/.*)?" value;
       digits = if port == null then null else if builtins.elemAt port 0 != null then builtins.elemAt port 0 else builtins.elemAt port 2;
     in
-    if digits == null then 0 else builtins.fromJSON digits;
+    # No port is fine (the scheme's default); an explicit one is 1 to 65535.
+    if digits == null then 80 else builtins.fromJSON (stripZeros digits);
+
+  stripZeros = digits: let m = match "0*([0-9]+)" digits; in builtins.head m;
 
   url =
     option: value:
-    if matches urlPattern value && urlPort value <= 65535 then
+    if matches urlPattern value && urlPort value >= 1 && urlPort value <= 65535 then
       value
     else
-      invalid option value "use an absolute http:// or https:// URL such as \"http://127.0.0.1:4180/oauth2/auth\": a host name, IPv4 address or [IPv6] address, an optional port up to 65535, no user@, and no spaces, quotes, ';', '{', '}', '$' or '#'";
+      invalid option value "use an absolute http:// or https:// URL such as \"http://127.0.0.1:4180/oauth2/auth\": a host name, IPv4 address or [IPv6] address, an optional port from 1 to 65535, no user@, and no spaces, quotes, ';', '{', '}', '$' or '#'";
 
   optionalUrl = option: value: if value == null then null else url option value;
 

@@ -244,7 +244,7 @@ const invalidInputs: { name: string; nginx: Record<string, unknown>; message: Re
   {
     name: "auth URL with port out of range",
     nginx: { authRequestUrl: "http://127.0.0.1:99999/oauth2/auth" },
-    message: /nginx\.authRequestUrl: invalid value .*port up to 65535/,
+    message: /nginx\.authRequestUrl: invalid value .*port from 1 to 65535/,
   },
   {
     name: "auth URL with fragment",
