@@ -41,7 +41,9 @@ rec {
   # information (user@host) is not accepted because nginx's proxy_pass
   # rejects it.
   pathCharacters = "[^][:space:];{}\"'$\\\\#<>]";
-  urlPattern = "https?://([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+])(:[0-9]{1,5})?(/${pathCharacters}*)?";
+  hostLabel = "[A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?";
+  ipv6Host = "\\[([0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}]";
+  urlPattern = "https?://((${hostLabel}\\.)*${hostLabel}|${ipv6Host})(:[0-9]{1,5})?(/${pathCharacters}*)?";
   pathPattern = "/${pathCharacters}*";
 
   separators = [
@@ -103,11 +105,13 @@ rec {
     # No port is fine (the scheme's default); an explicit one is 1 to 65535.
     if digits == null then 80 else builtins.fromJSON (stripZeros digits);
 
+  validPort = value: urlPort value >= 1 && urlPort value <= 65535;
+
   stripZeros = digits: let m = match "0*([0-9]+)" digits; in builtins.head m;
 
   url =
     option: value:
-    if matches urlPattern value && urlPort value >= 1 && urlPort value <= 65535 then
+    if matches urlPattern value && validPort value then
       value
     else
       invalid option value "use an absolute http:// or https:// URL such as \"http://127.0.0.1:4180/oauth2/auth\": a host name, IPv4 address or [IPv6] address, an optional port from 1 to 65535, no user@, and no spaces, quotes, ';', '{', '}', '$' or '#'";
@@ -116,7 +120,7 @@ rec {
 
   urlOrPath =
     option: value:
-    if value == null || matches urlPattern value || matches pathPattern value then
+    if value == null || (matches urlPattern value && validPort value) || matches pathPattern value then
       value
     else
       invalid option value "use an absolute http(s) URL or a path starting with '/', without spaces, quotes, ';', '{', '}' or '$'";

@@ -144,10 +144,24 @@ let
   identityHeaders = {
     "Remote-User" = "$frigate_remote_user";
     "Remote-Role" = "$frigate_remote_role";
-    "Remote-Groups" = authValueOrEmpty "frigate_auth_groups";
-    "Remote-Email" = authValueOrEmpty "frigate_auth_email";
-    "Remote-Name" = authValueOrEmpty "frigate_auth_name";
+    "Remote-Groups" = userValueOrEmpty "frigate_auth_groups";
+    "Remote-Email" = userValueOrEmpty "frigate_auth_email";
+    "Remote-Name" = userValueOrEmpty "frigate_auth_name";
   };
+
+  # Groups, email and name reach Frigate only together with a user, like the
+  # role (see the maps in httpConfig).
+  userValueOrEmpty =
+    variable: if hasAuthValue variable then "$" + variable + "_if_user" else "\"\"";
+
+  userOnlyMaps = lines (
+    map (variable: ''
+      map $frigate_remote_user ''$${variable}_if_user {
+        "" "";
+        default ''$${variable};
+      }
+    '') (filter hasAuthValue [ "frigate_auth_groups" "frigate_auth_email" "frigate_auth_name" ])
+  );
 
   forgeableHeaders = [
     "X-Forwarded-User"
@@ -451,7 +465,8 @@ let
       extraConfig = proxyTuning;
     };
 
-    "/live/jsmpeg" = protected "api" {
+    # With the trailing slash, /live/jsmpeg/<camera> reaches jsmpeg as /<camera>.
+    "/live/jsmpeg/" = protected "api" {
       proxyPass = "http://frigate-jsmpeg/";
       proxyWebsockets = true;
       extraConfig = proxyTuning;
@@ -668,6 +683,8 @@ let
       ${toString port.internal} admin;
       default $frigate_role_if_user;
     }
+
+    ${userOnlyMaps}
   '';
 
   vhostConfig = ''

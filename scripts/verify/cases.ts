@@ -10,7 +10,7 @@ import { repositoryRoot } from "../nix/evaluate.ts";
 
 export const casesFile = path.join(repositoryRoot, "nixos/tests/http-cases.json");
 
-export type PathKind = "ui" | "public" | "api" | "media" | "websocket";
+export type PathKind = "ui" | "public" | "api" | "media" | "websocket" | "signout";
 export type UpstreamName = "static" | "frigate-api" | "go2rtc" | "mqtt-ws" | "jsmpeg";
 export type Mode = "sso" | "frigate";
 export type SessionName = "none" | "admin" | "viewer" | "sequence";
@@ -42,7 +42,7 @@ export interface CaseCheck {
   };
   expect: {
     status: number[];
-    location?: "sign-in" | "absent";
+    location?: "sign-in" | "sign-out" | "absent";
     upstreamReached?: boolean;
     identity?: IdentityExpectation;
     absentHeaders?: string[];

@@ -101,6 +101,18 @@ export async function loadConfigScenario(
     );
   }
 
+  const knownKeys = ["backend", "title", "nginx", "settings", "users"];
+  const unknownKeys = Object.keys(raw).filter((key) => !knownKeys.includes(key));
+  if (unknownKeys.length > 0) {
+    throw new ConfigError(
+      `${file} has unknown key(s) ${unknownKeys.map((key) => `"${key}"`).join(", ")}`,
+      {
+        hint: `use only ${knownKeys.join(", ")}`,
+      },
+    );
+  }
+  if (raw["users"] !== undefined) validateUsers(file, raw["users"]);
+
   const config = raw as unknown as VerifyConfig;
   const backend = backendOverride ?? (config.backend ? parseBackend(config.backend) : undefined);
   if (backend === undefined) {
@@ -141,4 +153,50 @@ export function signInPrefixFor(
   if (nginx.signInUrl) return `${nginx.signInUrl}${nginx.signInUrl.includes("?") ? "&" : "?"}rd=`;
   if (backend === "frigate" || !nginx.authRequestUrl) return null;
   return base.signInPrefix;
+}
+
+const userStringFields = ["session", "subject", "username", "email", "name"] as const;
+
+/** Checks the optional `users` of a --config file, naming the first invalid field. */
+function validateUsers(file: string, users: unknown): void {
+  const hint =
+    "give both users, each as { session, subject, username, email, name: strings; groups: list of strings }";
+  if (!isRecord(users)) throw new ConfigError(`${file}: "users" must be an object`, { hint });
+
+  for (const role of ["admin", "viewer"]) {
+    const user = users[role];
+    if (!isRecord(user))
+      throw new ConfigError(`${file}: users.${role} is missing or not an object`, { hint });
+
+    for (const field of userStringFields) {
+      if (typeof user[field] !== "string") {
+        throw new ConfigError(
+          `${file}: users.${role}.${field} must be a string, got ${JSON.stringify(user[field])}`,
+          {
+            hint,
+          },
+        );
+      }
+    }
+    const groups = user["groups"];
+    if (!Array.isArray(groups) || !groups.every((group) => typeof group === "string")) {
+      throw new ConfigError(
+        `${file}: users.${role}.groups must be a list of strings, got ${JSON.stringify(groups)}`,
+        {
+          hint,
+        },
+      );
+    }
+    const unknown = Object.keys(user).filter(
+      (key) => key !== "groups" && !(userStringFields as readonly string[]).includes(key),
+    );
+    if (unknown.length > 0) {
+      throw new ConfigError(
+        `${file}: users.${role} has unknown key(s) ${unknown.map((key) => `"${key}"`).join(", ")}`,
+        {
+          hint,
+        },
+      );
+    }
+  }
 }

@@ -217,6 +217,12 @@ export async function runProbe(environment: MatrixEnvironment, probe: Probe): Pr
 
   const location = headerValue(response.headers, "location");
   if (check.expect.location === "sign-in") failures.push(...locationMatches(environment, location));
+  if (check.expect.location === "sign-out") {
+    const expected = environment.scenario.nginx.signOutUrl;
+    if (expected && location !== expected) {
+      failures.push(`expected Location ${expected}, got ${location ?? "none"}`);
+    }
+  }
   if (check.expect.location === "absent" && location !== undefined) {
     failures.push(`expected no Location, got ${location}`);
   }

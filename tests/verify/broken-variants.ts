@@ -113,4 +113,33 @@ location /api/stats {
       ),
     mustFail: ["cache-per-user"],
   },
+  {
+    name: "login-as-prefix",
+    trap: "/api/login as a prefix location, which makes every path under it public",
+    mutate: (vhost) => {
+      const copy = clone(vhost);
+      copy.virtualHost.locations["/api/login"] = copy.virtualHost.locations["= /api/login"]!;
+      delete copy.virtualHost.locations["= /api/login"];
+      return copy;
+    },
+    mustFail: ["no-session-api"],
+  },
+  {
+    name: "webrtc-any-method",
+    trap: "/api/go2rtc/webrtc without its POST-only limit",
+    mutate: (vhost) =>
+      editLocations(vhost, (path, config) =>
+        path === "/api/go2rtc/webrtc" ? config.replace(/limit_except POST \{[^}]*\}/, "") : config,
+      ),
+    mustFail: ["webrtc-get-denied"],
+  },
+  {
+    name: "absolute-sign-out",
+    trap: "the sign-out redirect made absolute with nginx's own scheme and port",
+    mutate: (vhost) =>
+      editLocations(vhost, (path, config) =>
+        path === "= /api/logout" ? config.replace("absolute_redirect off;", "") : config,
+      ),
+    mustFail: ["sign-out-relative"],
+  },
 ];

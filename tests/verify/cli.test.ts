@@ -98,6 +98,20 @@ describe("frigate-auth verify", () => {
     expect(result.stderr).toContain('"X Auth User"');
   });
 
+  it("names a missing user in the configuration", async () => {
+    const result = await runVerifyCli(["--config", path.join(fixtures, "missing-viewer.json")]);
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("users.viewer is missing or not an object");
+  });
+
+  it("rejects an unknown configuration key", async () => {
+    const result = await runVerifyCli(["--config", path.join(fixtures, "unknown-key.json")]);
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('has unknown key(s) "setings"');
+  });
+
   it("reports a missing configuration file", async () => {
     const result = await runVerifyCli(["--config", "does-not-exist.json"]);
 
