@@ -428,8 +428,11 @@ export async function runMatrix(
   options: MatrixOptions = {},
 ): Promise<ProbeResult[]> {
   const wanted = (id: string) => options.only === undefined || options.only.includes(id);
+  // The sign-out check needs a configured signOutUrl to compare with.
+  const applies = (probe: Probe) =>
+    probe.check.expect.location !== "sign-out" || Boolean(environment.scenario.nginx.signOutUrl);
   const probes = expandProbes(cases, environment.mode, environment.clientMaxBodySize).filter(
-    (probe) => wanted(probe.check.id),
+    (probe) => wanted(probe.check.id) && applies(probe),
   );
   const runFailures =
     environment.mode === "sso" &&
