@@ -2,7 +2,7 @@
  * Checks and runs real nginx on loopback under a temporary prefix.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 
@@ -160,15 +160,6 @@ export async function startNginx(
   }
 
   return { process: child, errorLog: path.join(files.prefix, "error.log"), stop };
-}
-
-/** Returns the last lines of nginx's error log, for failure reports. */
-export async function errorLogTail(file: string, lines = 20): Promise<string> {
-  try {
-    return (await readFile(file, "utf8")).trim().split("\n").slice(-lines).join("\n");
-  } catch {
-    return "";
-  }
 }
 
 /** Asks the OS for a free loopback port. */

@@ -32,7 +32,7 @@ export interface GeneratorInput {
   ports?: FrigatePorts;
 }
 
-/** What the generator returns, in the shape of the NixOS services.nginx options. */
+/** The generator's output, in the shape of the NixOS services.nginx options. */
 export interface GeneratedVhost {
   upstreams: Record<string, NginxUpstream>;
   proxyCachePath: Record<string, NginxProxyCachePath>;

@@ -6,7 +6,7 @@
  * v0.18.0-beta1, frigate/api/auth.py, frigate/config/proxy.py,
  * frigate/config/auth.py and frigate/config/network.py:
  *
- * - `GET /auth` answers 202 with response headers `remote-user` and
+ * - `GET /auth` returns 202 with response headers `remote-user` and
  *   `remote-role`, or 401. The checks run in this order:
  *   1. An `X-Server-Port` header equal to the internal port (`networking.listen.internal`,
  *      5000 by default; v0.17 hard-codes 5000) gives `anonymous`/`admin`. A value that is

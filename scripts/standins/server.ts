@@ -43,7 +43,7 @@ export interface StandInRequest extends RecordedRequest {
 
 /** Fault injection settings: delayed responses and failing responses. */
 export interface Fault {
-  /** Milliseconds to wait after the body has arrived and before answering. */
+  /** Milliseconds to wait after the body has arrived and before responding. */
   delayMs?: number;
   /** Respond to every HTTP request with 500. */
   fail?: boolean;
@@ -81,7 +81,7 @@ export interface StandInServerOptions {
   port?: number;
   fault?: Fault;
   handleRequest: RequestHandler;
-  /** Without it, upgrade requests are answered 400 and their sockets closed. */
+  /** Without it, upgrade requests get 400 and their sockets are closed. */
   handleUpgrade?: UpgradeHandler;
   /** Runs first in stop(), to close what the stand-in owns (a websocket server). */
   onStop?: () => void;

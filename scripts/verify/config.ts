@@ -22,14 +22,14 @@ import {
 
 /** The shape of a --config file. */
 export interface VerifyConfig {
-  /** Which stand-in auth server to run; may also come from --backend. */
+  /** Stand-in auth server to run; --backend overrides it. */
   backend?: BackendName;
   title?: string;
   /** Values of services.frigate.nginx. */
   nginx: FrigateNginxOptions;
   /** services.frigate.settings (only auth.roles is read). */
   settings?: Record<string, unknown>;
-  /** The users the stand-in auth server knows; the backend's bundled users by default. */
+  /** Users of the stand-in auth server; the backend's bundled users by default. */
   users?: { admin: Omit<ScenarioUser, "expectedRole">; viewer: Omit<ScenarioUser, "expectedRole"> };
 }
 

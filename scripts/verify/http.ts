@@ -1,6 +1,6 @@
 /**
  * A small HTTP client for probing nginx on loopback: no redirects followed,
- * raw headers kept, websocket upgrades answered with their status, and a hard
+ * raw headers kept, websocket upgrades returned with their status, and a hard
  * timeout on every request so a hanging location fails instead of blocking.
  */
 import { randomBytes } from "node:crypto";

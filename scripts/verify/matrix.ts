@@ -36,11 +36,11 @@ export interface MatrixEnvironment {
   clientMaxBodySize: number;
   authTimeoutSeconds: number;
   upstreams: Record<StandInRole, RecordingServer>;
-  /** The forward-auth stand-in; in Frigate mode, Frigate's API answers /auth. */
+  /** The forward-auth stand-in, or Frigate's API in Frigate mode, where it serves /auth. */
   authServer: RecordingServer;
   /** Request headers that carry a user's session at the auth server. */
   sessionHeaders(user: ScenarioUser): Record<string, string>;
-  /** Makes the auth server answer after `milliseconds` (0: at once). */
+  /** Delays the auth server's responses by `milliseconds` (0: none). */
   setAuthDelay(milliseconds: number): void;
   /** Stops the auth server for the rest of the run. */
   stopAuthServer(): Promise<void>;
@@ -172,8 +172,8 @@ async function send(
 export async function runProbe(environment: MatrixEnvironment, probe: Probe): Promise<ProbeResult> {
   const { check, path } = probe;
   const user = userFor(environment, check.request.session);
-  // Every probe skips the 5 s API cache (the location honours X-Cache-Bypass),
-  // so each one reaches the upstream; only the cache check relies on the cache.
+  // Every probe skips the 5 s API cache, which honours X-Cache-Bypass, so each
+  // one reaches the upstream. Only the cache check relies on the cache.
   const headers = {
     "X-Cache-Bypass": "1",
     ...check.request.headers,
@@ -298,8 +298,8 @@ export async function runProbe(environment: MatrixEnvironment, probe: Probe): Pr
 }
 
 /**
- * Runs the cache check: users in turn on one cached path; each must get a
- * response that names them, never a cached answer made for another user.
+ * Runs the cache check: users take turns on one cached path, and each response
+ * must name its own user, never one cached for another user.
  */
 async function runSequence(environment: MatrixEnvironment, probe: Probe): Promise<ProbeResult> {
   const sequence = probe.check.request.sequence ?? ["admin", "viewer"];

@@ -13,9 +13,9 @@ export interface IdentityClaims {
 }
 
 /**
- * Applies the rules in order: a group listed in roleMap picks its role (admin
- * first, then custom roles by name, then viewer); else a role header naming a
- * known role is used as it is; else the default role.
+ * Applies the rules in order. A group listed in roleMap picks its role, admin
+ * first, then custom roles by name, then viewer. Otherwise a role header that
+ * names a known role is used as it is, and otherwise the default role.
  */
 export function expectedRole(
   options: FrigateNginxOptions,

@@ -7,7 +7,7 @@
  * pkg/apis/options/legacy_options.go (getXAuthRequestHeaders) and
  * pkg/middleware/headers.go (multi-value headers joined with ",").
  *
- * - `/oauth2/auth` answers 202 for a valid session cookie (`_oauth2_proxy`) with
+ * - `/oauth2/auth` returns 202 for a valid session cookie (`_oauth2_proxy`) with
  *   `X-Auth-Request-User` (the OIDC `sub`), `X-Auth-Request-Email`,
  *   `X-Auth-Request-Preferred-Username` and `X-Auth-Request-Groups` (comma-joined),
  *   as `--set-xauthrequest` does, plus `GAP-Auth` (the email, else the user).

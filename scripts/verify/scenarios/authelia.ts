@@ -1,8 +1,8 @@
 import type { Scenario } from "./types.ts";
 
 /**
- * Authelia's AuthRequest endpoint. It answers 401 with a Location to its
- * portal, so no signInUrl is needed; groups come comma-joined in Remote-Groups.
+ * Authelia's AuthRequest endpoint. It returns 401 with a Location to its
+ * portal, so no signInUrl is needed. Groups come comma-joined in Remote-Groups.
  */
 export const autheliaScenario: Scenario = {
   backend: "authelia",

@@ -1,7 +1,7 @@
 import type { Scenario } from "./types.ts";
 
 /**
- * No SSO: nginx asks Frigate's own /auth, which accepts Frigate's JWT in the
+ * No SSO: nginx sends the auth subrequest to Frigate's own /auth, which accepts Frigate's JWT in the
  * frigate_token cookie. This is the stock module's behaviour.
  */
 export const frigateScenario: Scenario = {

@@ -1,13 +1,13 @@
 /**
  * A verify scenario: one forward-auth backend, the services.frigate.nginx
- * values that put it in front of Frigate, and the users its stand-in knows.
+ * values that put it in front of Frigate, and the users of its stand-in auth server.
  */
 import type { FrigateNginxOptions } from "../../generated/options.ts";
 
 export const backendNames = ["oauth2-proxy", "authelia", "authentik", "frigate"] as const;
 export type BackendName = (typeof backendNames)[number];
 
-/** A user as the identity provider knows it. */
+/** A user account at the identity provider. */
 export interface ScenarioUser {
   /** Cookie value of the user's session at the auth server. */
   session: string;
@@ -29,6 +29,6 @@ export interface Scenario {
   /** services.frigate.settings, for custom roles. */
   settings?: Record<string, unknown>;
   users: { admin: ScenarioUser; viewer: ScenarioUser };
-  /** Where a request without a session is sent; null for Frigate's own login. */
+  /** Location prefix for a request without a session; null for Frigate's own login. */
   signInPrefix: string | null;
 }
